@@ -1,0 +1,241 @@
+//! Request parameters: what generated builders collect, checked against the spec's rules
+//! before any request is sent.
+
+use crate::endpoint::EndpointSpec;
+use crate::error::Error;
+
+/// Where a parameter goes in the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// The query string.
+    Query,
+    /// A key of the JSON body; dots in the name nest (`search.name`).
+    Body,
+    /// A request header.
+    Header,
+    /// A `{name}` segment of the path.
+    Path,
+}
+
+/// A parameter's type, as the spec declares it. Used to parse parameters given as text
+/// (command-line filters) and by the sandbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A calendar date, sent in the given `strftime` format.
+    Date(&'static str),
+    /// A date and time, sent in the given `strftime` format.
+    DateTime(&'static str),
+    /// One of a fixed set of texts.
+    Enum(&'static [&'static str]),
+}
+
+/// A parameter's declaration, as data: generated for every endpoint.
+#[derive(Debug)]
+pub struct ParamSpec {
+    /// The name the provider uses.
+    pub name: &'static str,
+    /// Where it goes.
+    pub location: Location,
+    /// Its type.
+    pub kind: ParamKind,
+    /// Whether every request must carry it.
+    pub required: bool,
+    /// The spec's description.
+    pub doc: &'static str,
+}
+
+/// A parameter's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamValue {
+    /// Text.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// A number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl ParamValue {
+    /// The value as it appears in a query string or header.
+    pub fn to_text(&self) -> String {
+        match self {
+            ParamValue::Text(text) => text.clone(),
+            ParamValue::Integer(i) => i.to_string(),
+            ParamValue::Number(n) => n.to_string(),
+            ParamValue::Bool(b) => b.to_string(),
+        }
+    }
+
+    /// The value as JSON, for bodies.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            ParamValue::Text(text) => serde_json::Value::from(text.as_str()),
+            ParamValue::Integer(i) => serde_json::Value::from(*i),
+            ParamValue::Number(n) => serde_json::Value::from(*n),
+            ParamValue::Bool(b) => serde_json::Value::from(*b),
+        }
+    }
+}
+
+/// The parameters of one call, in the order they were set. The first rule a setter broke
+/// is kept and reported when the call is made, before anything is sent.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    entries: Vec<(Location, &'static str, ParamValue)>,
+    violation: Option<(&'static str, String)>,
+}
+
+impl Params {
+    /// No parameters.
+    pub fn new() -> Params {
+        Params::default()
+    }
+
+    /// Sets `name` (replacing an earlier value), provided `rule` holds.
+    pub fn set(&mut self, location: Location, name: &'static str, value: ParamValue, rule: Result<(), String>) {
+        if let Err(reason) = rule {
+            self.violation.get_or_insert((name, reason));
+            return;
+        }
+        self.entries.retain(|(_, existing, _)| *existing != name);
+        self.entries.push((location, name, value));
+    }
+
+    /// The parameters at `location`, in order.
+    pub fn at(&self, location: Location) -> impl Iterator<Item = (&'static str, &ParamValue)> {
+        self.entries.iter().filter(move |(at, _, _)| *at == location).map(|(_, name, value)| (*name, value))
+    }
+
+    /// The value of `name`, if set.
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.entries.iter().find(|(_, n, _)| *n == name).map(|(_, _, value)| value)
+    }
+
+    /// Fails with the first broken rule, or a required parameter that is missing.
+    pub fn validate(&self, endpoint: &EndpointSpec) -> Result<(), Error> {
+        let invalid = |param: &'static str, reason: String| Error::InvalidParam {
+            provider: endpoint.provider,
+            endpoint: endpoint.name,
+            param,
+            reason,
+        };
+        if let Some((param, reason)) = &self.violation {
+            return Err(invalid(param, reason.clone()));
+        }
+        for spec in endpoint.params.iter().filter(|spec| spec.required) {
+            if self.get(spec.name).is_none() {
+                return Err(invalid(spec.name, "is required".to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets a parameter given as text (a command-line filter), parsed by its declared type
+    /// and checked against the endpoint's declared parameters.
+    pub fn set_text(&mut self, endpoint: &EndpointSpec, name: &str, text: &str) -> Result<(), Error> {
+        let spec = endpoint.params.iter().find(|spec| spec.name == name).ok_or_else(|| {
+            let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.name).collect();
+            Error::Config {
+                provider: endpoint.provider,
+                message: format!(
+                    "{} has no parameter `{name}`; it has: {}",
+                    endpoint.name,
+                    known.join(", ")
+                ),
+            }
+        })?;
+        let (value, rule) = match spec.kind {
+            ParamKind::Integer => match text.parse::<i64>() {
+                Ok(i) => (ParamValue::Integer(i), Ok(())),
+                Err(_) => (ParamValue::Text(String::new()), Err("must be a whole number".to_string())),
+            },
+            ParamKind::Number => match text.parse::<f64>() {
+                Ok(n) => (ParamValue::Number(n), Ok(())),
+                Err(_) => (ParamValue::Text(String::new()), Err("must be a number".to_string())),
+            },
+            ParamKind::Boolean => match text {
+                "true" => (ParamValue::Bool(true), Ok(())),
+                "false" => (ParamValue::Bool(false), Ok(())),
+                _ => (ParamValue::Text(String::new()), Err("must be true or false".to_string())),
+            },
+            ParamKind::Enum(allowed) => (ParamValue::Text(text.to_string()), check::one_of(text, allowed)),
+            ParamKind::String | ParamKind::Date(_) | ParamKind::DateTime(_) => {
+                (ParamValue::Text(text.to_string()), Ok(()))
+            }
+        };
+        self.set(spec.location, spec.name, value, rule);
+        self.validate_violation(endpoint)
+    }
+
+    fn validate_violation(&self, endpoint: &EndpointSpec) -> Result<(), Error> {
+        match &self.violation {
+            Some((param, reason)) => Err(Error::InvalidParam {
+                provider: endpoint.provider,
+                endpoint: endpoint.name,
+                param,
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The rules a spec can put on parameters, as checks generated setters call.
+pub mod check {
+    /// `value` within `min..=max` (either bound optional).
+    pub fn range<T: PartialOrd + std::fmt::Display>(value: T, min: Option<T>, max: Option<T>) -> Result<(), String> {
+        match (min, max) {
+            (Some(min), Some(max)) if value < min || value > max => Err(format!("must be between {min} and {max}")),
+            (Some(min), None) if value < min => Err(format!("must be at least {min}")),
+            (None, Some(max)) if value > max => Err(format!("must be at most {max}")),
+            _ => Ok(()),
+        }
+    }
+
+    /// `text` has between `min` and `max` characters (either bound optional).
+    pub fn length(text: &str, min: Option<usize>, max: Option<usize>) -> Result<(), String> {
+        let count = text.chars().count();
+        range(count, min, max).map_err(|rule| rule.replacen("must be", "must have", 1) + " characters")
+    }
+
+    /// `text` is one of `allowed`.
+    pub fn one_of(text: &str, allowed: &[&str]) -> Result<(), String> {
+        if allowed.contains(&text) {
+            Ok(())
+        } else {
+            Err(format!("must be one of: {}", allowed.join(", ")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_describe_the_bound() {
+        assert_eq!(check::range(0, Some(1), None), Err("must be at least 1".into()));
+        assert_eq!(check::range(5, Some(1), Some(200)), Ok(()));
+        assert_eq!(check::length("", Some(1), Some(255)), Err("must have between 1 and 255 characters".into()));
+        assert_eq!(check::length("Cẩm", Some(1), Some(3)), Ok(()));
+    }
+
+    #[test]
+    fn first_violation_is_kept_and_value_not_set() {
+        let mut params = Params::new();
+        params.set(Location::Query, "a", ParamValue::Integer(0), check::range(0, Some(1), None));
+        params.set(Location::Query, "b", ParamValue::Integer(1), Ok(()));
+        assert!(params.get("a").is_none());
+        assert_eq!(params.violation.as_ref().map(|(name, _)| *name), Some("a"));
+    }
+}

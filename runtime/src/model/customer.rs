@@ -1,0 +1,244 @@
+//! [`Customer`]: one shape for every provider's customer record.
+
+use super::{Money, PartialDate, Pii};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// A customer, normalized from any provider.
+///
+/// Lossless: fields a spec maps are typed here; everything the provider sent, mapped or
+/// not, is in [`raw`](Customer::raw). Personal data a provider can withhold is wrapped in
+/// [`Pii`]. `Debug` prints identifiers only, never personal data.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Customer {
+    /// The provider's name as in its spec (`tourwell`).
+    pub provider: String,
+    /// The provider's identifier for this customer, as text.
+    pub remote_id: String,
+    /// The provider's human-facing customer code (`KH2150`).
+    pub code: Option<String>,
+    /// The full name as the provider shows it.
+    pub full_name: Option<String>,
+    /// Given (first) name.
+    pub given_name: Option<String>,
+    /// Family (last) name.
+    pub family_name: Option<String>,
+    /// Form of address (`Chị`, `Mr`).
+    pub salutation: Option<String>,
+    /// Gender; `Unknown` when the provider has none or an unmapped value.
+    pub gender: Gender,
+    /// Date of birth; parts may be unknown.
+    pub birth_date: Pii<Option<PartialDate>>,
+    /// Email addresses, primary first.
+    pub emails: Pii<Vec<Email>>,
+    /// Phone numbers, primary first.
+    pub phones: Pii<Vec<Phone>>,
+    /// Postal addresses.
+    pub addresses: Pii<Vec<Address>>,
+    /// National identity, passport and tax numbers.
+    pub national_ids: Pii<Vec<NationalId>>,
+    /// Accounts on social and messaging networks.
+    pub social_profiles: Vec<SocialProfile>,
+    /// The company the customer belongs to or represents.
+    pub company: Option<String>,
+    /// Groups, segments and customer types.
+    pub groups: Vec<String>,
+    /// Free-form tags.
+    pub tags: Vec<String>,
+    /// Where the customer came from (channel, campaign, source system).
+    pub source: Option<String>,
+    /// Whether the provider considers the customer active.
+    pub active: Option<bool>,
+    /// Loyalty-programme standing.
+    pub loyalty: Loyalty,
+    /// Total amount spent, in the provider's currency.
+    pub total_spent: Option<Money>,
+    /// Number of orders or receipts.
+    pub order_count: Option<u64>,
+    /// Number of visits.
+    pub visit_count: Option<u64>,
+    /// When the provider created the record (UTC).
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the provider last changed the record (UTC).
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Provider-specific fields, typed, in spec order.
+    pub custom_fields: Vec<CustomField>,
+    /// The record exactly as the provider sent it.
+    pub raw: Box<RawValue>,
+}
+
+impl Customer {
+    /// An empty customer of `provider` with identifier `remote_id`: the starting point of
+    /// every generated normalizer.
+    pub fn new(provider: &str, remote_id: String, raw: Box<RawValue>) -> Customer {
+        Customer {
+            provider: provider.to_string(),
+            remote_id,
+            code: None,
+            full_name: None,
+            given_name: None,
+            family_name: None,
+            salutation: None,
+            gender: Gender::Unknown,
+            birth_date: Pii::Known(None),
+            emails: Pii::Known(Vec::new()),
+            phones: Pii::Known(Vec::new()),
+            addresses: Pii::Known(Vec::new()),
+            national_ids: Pii::Known(Vec::new()),
+            social_profiles: Vec::new(),
+            company: None,
+            groups: Vec::new(),
+            tags: Vec::new(),
+            source: None,
+            active: None,
+            loyalty: Loyalty::default(),
+            total_spent: None,
+            order_count: None,
+            visit_count: None,
+            created_at: None,
+            updated_at: None,
+            custom_fields: Vec::new(),
+            raw,
+        }
+    }
+}
+
+/// Prints identifiers and timestamps only: names, contacts and `raw` are personal data.
+impl fmt::Debug for Customer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Customer")
+            .field("provider", &self.provider)
+            .field("remote_id", &self.remote_id)
+            .field("code", &self.code)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A customer's gender.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+    /// Another gender the provider records explicitly.
+    Other,
+    /// Not recorded, or a value the spec does not map.
+    #[default]
+    Unknown,
+}
+
+/// An email address.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// The address as the provider sent it (trimmed).
+    pub address: String,
+    /// The role the provider gives it (`primary`, `secondary`, `work`).
+    pub kind: Option<String>,
+}
+
+/// A phone number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// The number as the provider sent it, country code included when it was separate.
+    pub raw: String,
+    /// The number in E.164 (`+84888899000`), when it is a valid number.
+    pub e164: Option<String>,
+    /// The role the provider gives it (`primary`, `mobile`, `whatsapp`).
+    pub kind: Option<String>,
+}
+
+/// A postal address. Parts the provider does not split stay in `line1`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// The role the provider gives it (`home`, `billing`).
+    pub kind: Option<String>,
+    /// First address line (street, or the whole address when unsplit).
+    pub line1: Option<String>,
+    /// Second address line.
+    pub line2: Option<String>,
+    /// Ward or neighbourhood.
+    pub ward: Option<String>,
+    /// District.
+    pub district: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State, province or region.
+    pub state: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Country name as sent.
+    pub country: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, upper case.
+    pub country_code: Option<String>,
+}
+
+/// An identity document or tax number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalId {
+    /// What it is (`national_id`, `passport`, `tax_id`).
+    pub kind: String,
+    /// The number.
+    pub value: String,
+}
+
+/// An account on a social or messaging network.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialProfile {
+    /// The network (`facebook`, `zalo`).
+    pub network: String,
+    /// The account's identifier on that network.
+    pub id: Option<String>,
+    /// A link to the profile.
+    pub url: Option<String>,
+    /// The display name there.
+    pub name: Option<String>,
+}
+
+/// Loyalty-programme standing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Loyalty {
+    /// Tier, level or medal.
+    pub tier: Option<String>,
+    /// Membership number.
+    pub membership_number: Option<String>,
+    /// Points collected in total.
+    pub points: Option<Decimal>,
+    /// Points that can be spent now.
+    pub available_points: Option<Decimal>,
+}
+
+/// A provider-specific field, typed.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomField {
+    /// The name the spec gives the field.
+    pub name: String,
+    /// Its value.
+    pub value: CustomValue,
+}
+
+/// The value of a [`CustomField`].
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum CustomValue {
+    /// Text.
+    Text(String),
+    /// An exact number.
+    Number(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    /// True or false.
+    Bool(bool),
+    /// A calendar date.
+    Date(PartialDate),
+    /// An instant, UTC.
+    DateTime(DateTime<Utc>),
+    /// An amount of money.
+    Money(Money),
+    /// Several text values.
+    List(Vec<String>),
+}

@@ -1,0 +1,37 @@
+//! The closed set of value transforms a spec can name, and the [`Value`] view of raw
+//! fields they work on.
+//!
+//! Generated normalizers read a raw field as a [`Value`] (through [`AsValue`]), pass it
+//! through the transforms the spec names, and store the result in a
+//! [`Customer`](crate::Customer). Every transform is a plain function here, so each quirk
+//! is implemented and tested once, for every provider.
+//!
+//! Errors never include the value that failed: values are personal data.
+
+mod phone;
+mod scalar;
+mod time;
+mod value;
+
+pub use phone::phone;
+pub use scalar::{boolean, count, decimal, enum_map, money, null_if, text, text_list, MoneyFormat};
+pub use time::{date, datetime, unix, DateTimeFormat, UnixUnit};
+pub use value::{AsValue, Value};
+
+/// Why a raw value could not be normalized. Carries the target field and the expected
+/// form, never the value itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("field `{field}`: {reason}")]
+pub struct NormalizeError {
+    /// The `Customer` field (or custom field) being produced.
+    pub field: &'static str,
+    /// What was expected.
+    pub reason: String,
+}
+
+impl NormalizeError {
+    /// A new error for `field`.
+    pub fn new(field: &'static str, reason: impl Into<String>) -> NormalizeError {
+        NormalizeError { field, reason: reason.into() }
+    }
+}

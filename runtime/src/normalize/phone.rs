@@ -1,0 +1,73 @@
+//! Phone numbers: keep the raw text, derive E.164 where the number is valid.
+
+use super::{text, Value};
+use crate::model::Phone;
+use phonenumber::{country, Mode};
+
+/// A phone from a number and an optional separate country calling code (`"+84"`), with
+/// `default_region` (ISO 3166 alpha-2, from the spec) for national numbers without one.
+///
+/// `None` when the number is blank. The raw text is always kept; `e164` is set only when
+/// the number is valid for its region.
+pub fn phone(
+    number: &Value<'_>,
+    calling_code: &Value<'_>,
+    default_region: Option<&str>,
+    kind: Option<&str>,
+) -> Option<Phone> {
+    let number = text(number)?;
+    let calling_code = text(calling_code);
+    let raw = match &calling_code {
+        Some(code) if !number.starts_with('+') => format!("{code} {number}"),
+        _ => number.clone(),
+    };
+    Some(Phone { e164: e164(&number, calling_code.as_deref(), default_region), raw, kind: kind.map(str::to_string) })
+}
+
+fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) -> Option<String> {
+    let region = match calling_code {
+        Some(code) if !number.starts_with('+') => region_of_calling_code(code)?,
+        _ => default_region.and_then(|region| region.to_ascii_uppercase().parse::<country::Id>().ok())?,
+    };
+    let parsed = phonenumber::parse(Some(region), number).ok()?;
+    phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
+}
+
+fn region_of_calling_code(code: &str) -> Option<country::Id> {
+    let digits: u16 = code.trim().trim_start_matches('+').parse().ok()?;
+    phonenumber::metadata::DATABASE
+        .by_code(&digits)?
+        .into_iter()
+        .find_map(|metadata| metadata.id().parse::<country::Id>().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn s(text: &str) -> Value<'_> {
+        Value::Str(Cow::Borrowed(text))
+    }
+
+    #[test]
+    fn separate_calling_code_gives_e164() {
+        let phone = phone(&s("0888899000"), &s("+84"), None, Some("primary")).unwrap();
+        assert_eq!(phone.e164.as_deref(), Some("+84888899000"));
+        assert_eq!(phone.raw, "+84 0888899000");
+    }
+
+    #[test]
+    fn default_region_applies_to_national_numbers() {
+        let phone = phone(&s("0812345678"), &Value::Null, Some("TH"), None).unwrap();
+        assert_eq!(phone.e164.as_deref(), Some("+66812345678"));
+    }
+
+    #[test]
+    fn invalid_numbers_keep_raw_text_only() {
+        let phone = phone(&s("098877123"), &Value::Null, Some("VN"), None).unwrap();
+        assert_eq!(phone.e164, None);
+        assert_eq!(phone.raw, "098877123");
+        assert!(super::phone(&s(""), &s("+84"), Some("VN"), None).is_none());
+    }
+}

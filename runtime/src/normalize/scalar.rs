@@ -1,0 +1,192 @@
+//! Transforms producing text, numbers, booleans, enums and money.
+
+use super::{NormalizeError, Value};
+use crate::model::{Currency, Money};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Text, trimmed; blank text and `null` become `None`. Numbers and booleans are written
+/// out (an integer id becomes `"2150"`).
+pub fn text(value: &Value<'_>) -> Option<String> {
+    if value.is_blank() {
+        return None;
+    }
+    value.as_text().map(|text| text.trim().to_string())
+}
+
+/// Several values as a list of texts, skipping blanks. A structured JSON array of scalars
+/// contributes each element.
+pub fn text_list<'a>(values: impl IntoIterator<Item = Value<'a>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for value in values {
+        match value {
+            Value::Json(serde_json::Value::Array(items)) => {
+                out.extend(items.iter().filter_map(|item| text(&super::AsValue::as_value(item))));
+            }
+            other => out.extend(text(&other)),
+        }
+    }
+    out
+}
+
+/// `null` when the value's text is one of `sentinels` (a provider's `"0"` for "no phone").
+pub fn null_if<'a>(value: Value<'a>, sentinels: &[&str]) -> Value<'a> {
+    match value.as_text() {
+        Some(text) if sentinels.contains(&text.trim()) => Value::Null,
+        _ => value,
+    }
+}
+
+/// Looks the value's text up in `table`; blank values and values not in the table give
+/// `None`, so callers fall back to their default.
+pub fn enum_map<T: Copy>(value: &Value<'_>, table: &[(&str, T)]) -> Option<T> {
+    if value.is_blank() {
+        return None;
+    }
+    let key = value.as_text()?;
+    table.iter().find(|(from, _)| *from == key.trim()).map(|(_, to)| *to)
+}
+
+/// An exact decimal from a number or numeric text.
+pub fn decimal(field: &'static str, value: &Value<'_>) -> Result<Option<Decimal>, NormalizeError> {
+    money_amount(field, value, &MoneyFormat::PLAIN)
+}
+
+/// A non-negative count from an integer, an integral float, or integral text.
+pub fn count(field: &'static str, value: &Value<'_>) -> Result<Option<u64>, NormalizeError> {
+    let invalid = || NormalizeError::new(field, "expected a non-negative whole number");
+    match value {
+        _ if value.is_blank() => Ok(None),
+        Value::Int(i) => u64::try_from(*i).map(Some).map_err(|_| invalid()),
+        Value::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64 => {
+            Ok(Some(*f as u64))
+        }
+        Value::Str(s) => s.trim().parse::<u64>().map(Some).map_err(|_| invalid()),
+        _ => Err(invalid()),
+    }
+}
+
+/// A boolean from `true`/`false`, `1`/`0`, or their text forms.
+pub fn boolean(field: &'static str, value: &Value<'_>) -> Result<Option<bool>, NormalizeError> {
+    match value {
+        _ if value.is_blank() => Ok(None),
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Int(0) => Ok(Some(false)),
+        Value::Int(1) => Ok(Some(true)),
+        Value::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(Some(true)),
+            "false" | "0" | "no" => Ok(Some(false)),
+            _ => Err(NormalizeError::new(field, "expected true/false or 1/0")),
+        },
+        _ => Err(NormalizeError::new(field, "expected true/false or 1/0")),
+    }
+}
+
+/// How a provider writes amounts as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MoneyFormat {
+    /// The thousands separator, if any (`,` in `"198,860,000"`).
+    pub thousands: Option<char>,
+    /// The decimal separator.
+    pub decimal: char,
+}
+
+impl MoneyFormat {
+    /// Plain numbers: no thousands separator, `.` for decimals.
+    pub const PLAIN: MoneyFormat = MoneyFormat { thousands: None, decimal: '.' };
+}
+
+/// Money from a number or formatted text, in `currency`.
+pub fn money(
+    field: &'static str,
+    value: &Value<'_>,
+    format: &MoneyFormat,
+    currency: &str,
+) -> Result<Option<Money>, NormalizeError> {
+    let Some(amount) = money_amount(field, value, format)? else {
+        return Ok(None);
+    };
+    let currency = Currency::new(currency)
+        .ok_or_else(|| NormalizeError::new(field, "the spec's currency is not an ISO 4217 code"))?;
+    Ok(Some(Money { amount, currency }))
+}
+
+fn money_amount(
+    field: &'static str,
+    value: &Value<'_>,
+    format: &MoneyFormat,
+) -> Result<Option<Decimal>, NormalizeError> {
+    let invalid = || NormalizeError::new(field, "expected a number");
+    match value {
+        _ if value.is_blank() => Ok(None),
+        Value::Int(i) => Ok(Some(Decimal::from(*i))),
+        Value::Float(f) => Decimal::from_str(&f.to_string()).map(Some).map_err(|_| invalid()),
+        Value::Str(s) => {
+            let mut cleaned = String::with_capacity(s.len());
+            for c in s.trim().chars() {
+                if Some(c) == format.thousands {
+                    continue;
+                }
+                cleaned.push(if c == format.decimal { '.' } else { c });
+            }
+            Decimal::from_str(&cleaned).map(Some).map_err(|_| {
+                NormalizeError::new(field, "expected an amount such as 1,234.50 in the spec's format")
+            })
+        }
+        _ => Err(invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn s(text: &str) -> Value<'_> {
+        Value::Str(Cow::Borrowed(text))
+    }
+
+    #[test]
+    fn text_treats_blank_and_null_alike() {
+        assert_eq!(text(&s("  KH75 ")), Some("KH75".into()));
+        assert_eq!(text(&s("")), None);
+        assert_eq!(text(&Value::Null), None);
+        assert_eq!(text(&Value::Int(2150)), Some("2150".into()));
+    }
+
+    #[test]
+    fn thousands_separated_money_is_exact() {
+        let vnd = MoneyFormat { thousands: Some(','), decimal: '.' };
+        let money = money("total_spent", &s("198,860,000"), &vnd, "VND").unwrap().unwrap();
+        assert_eq!(money.amount, Decimal::from(198_860_000));
+        assert_eq!(money.currency.as_str(), "VND");
+        let eu = MoneyFormat { thousands: Some('.'), decimal: ',' };
+        let money = super::money("x", &s("1.234,50"), &eu, "EUR").unwrap().unwrap();
+        assert_eq!(money.amount, Decimal::new(123_450, 2));
+        assert!(super::money("x", &s("12 dollars"), &vnd, "VND").is_err());
+        assert_eq!(super::money("x", &s(""), &vnd, "VND").unwrap(), None);
+    }
+
+    #[test]
+    fn floats_become_exact_decimals() {
+        assert_eq!(decimal("spent", &Value::Float(12.1)).unwrap(), Some(Decimal::new(121, 1)));
+    }
+
+    #[test]
+    fn enum_maps_and_sentinels() {
+        let table = [("Nam", 1), ("Nữ", 2)];
+        assert_eq!(enum_map(&s("Nữ"), &table), Some(2));
+        assert_eq!(enum_map(&s("Khác"), &table), None);
+        assert_eq!(enum_map(&Value::Int(1), &[("1", 'm')]), Some('m'));
+        assert_eq!(null_if(s("0"), &["0"]), Value::Null);
+        assert_eq!(null_if(s("0912"), &["0"]), s("0912"));
+    }
+
+    #[test]
+    fn counts_and_booleans() {
+        assert_eq!(count("n", &Value::Int(32)).unwrap(), Some(32));
+        assert!(count("n", &Value::Int(-1)).is_err());
+        assert_eq!(boolean("b", &Value::Int(1)).unwrap(), Some(true));
+        assert_eq!(boolean("b", &s("false")).unwrap(), Some(false));
+    }
+}

@@ -1,0 +1,162 @@
+//! Date and time transforms: provider formats and zones in, UTC instants and partial
+//! dates out.
+
+use super::{NormalizeError, Value};
+use crate::model::PartialDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How a provider writes an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateTimeFormat {
+    /// RFC 3339 / ISO 8601 with an offset or `Z` (`2024-04-27T04:33:33.462Z`).
+    Rfc3339,
+    /// A `strftime` pattern. Without an offset item (`%z`) the text is wall-clock time in
+    /// the spec's zone.
+    Pattern(&'static str),
+}
+
+/// Units of a Unix timestamp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnixUnit {
+    /// Seconds since the epoch.
+    Seconds,
+    /// Milliseconds since the epoch.
+    Millis,
+}
+
+/// A calendar date from text in `format` (a `strftime` pattern, or `iso` for
+/// `YYYY-MM-DD` optionally followed by a time, which is ignored).
+pub fn date(
+    field: &'static str,
+    value: &Value<'_>,
+    format: &str,
+) -> Result<Option<PartialDate>, NormalizeError> {
+    if value.is_blank() {
+        return Ok(None);
+    }
+    let text = value
+        .as_text()
+        .ok_or_else(|| NormalizeError::new(field, "expected a date as text"))?;
+    let text = text.trim();
+    let parsed = if format == "iso" {
+        let day = text.get(..10).unwrap_or(text);
+        NaiveDate::parse_from_str(day, "%Y-%m-%d")
+    } else {
+        NaiveDate::parse_from_str(text, format)
+    };
+    parsed
+        .map(|date| Some(PartialDate::from(date)))
+        .map_err(|_| NormalizeError::new(field, format!("expected a date in the format `{format}`")))
+}
+
+/// An instant from text in `format`; wall-clock times are read in `zone` (an IANA name
+/// such as `Asia/Ho_Chi_Minh`).
+pub fn datetime(
+    field: &'static str,
+    value: &Value<'_>,
+    format: DateTimeFormat,
+    zone: &str,
+) -> Result<Option<DateTime<Utc>>, NormalizeError> {
+    if value.is_blank() {
+        return Ok(None);
+    }
+    let text = value
+        .as_text()
+        .ok_or_else(|| NormalizeError::new(field, "expected a date-time as text"))?;
+    let text = text.trim();
+    match format {
+        DateTimeFormat::Rfc3339 => DateTime::parse_from_rfc3339(text)
+            .map(|instant| Some(instant.with_timezone(&Utc)))
+            .map_err(|_| NormalizeError::new(field, "expected an RFC 3339 date-time")),
+        DateTimeFormat::Pattern(pattern) if pattern.contains("%z") || pattern.contains("%:z") => {
+            DateTime::parse_from_str(text, pattern)
+                .map(|instant| Some(instant.with_timezone(&Utc)))
+                .map_err(|_| {
+                    NormalizeError::new(field, format!("expected a date-time in the format `{pattern}`"))
+                })
+        }
+        DateTimeFormat::Pattern(pattern) => {
+            let naive = NaiveDateTime::parse_from_str(text, pattern).map_err(|_| {
+                NormalizeError::new(field, format!("expected a date-time in the format `{pattern}`"))
+            })?;
+            local_to_utc(field, naive, zone).map(Some)
+        }
+    }
+}
+
+/// An instant from a Unix timestamp (a number or numeric text).
+pub fn unix(
+    field: &'static str,
+    value: &Value<'_>,
+    unit: UnixUnit,
+) -> Result<Option<DateTime<Utc>>, NormalizeError> {
+    let invalid = || NormalizeError::new(field, "expected a Unix timestamp");
+    let number = match value {
+        _ if value.is_blank() => return Ok(None),
+        Value::Int(i) => *i,
+        Value::Float(f) if f.fract() == 0.0 => *f as i64,
+        Value::Str(s) => s.trim().parse::<i64>().map_err(|_| invalid())?,
+        _ => return Err(invalid()),
+    };
+    let instant = match unit {
+        UnixUnit::Seconds => DateTime::from_timestamp(number, 0),
+        UnixUnit::Millis => DateTime::from_timestamp_millis(number),
+    };
+    instant.map(Some).ok_or_else(invalid)
+}
+
+fn local_to_utc(
+    field: &'static str,
+    naive: NaiveDateTime,
+    zone: &str,
+) -> Result<DateTime<Utc>, NormalizeError> {
+    let zone: Tz = zone
+        .parse()
+        .map_err(|_| NormalizeError::new(field, "the spec's time zone is not an IANA zone name"))?;
+    zone.from_local_datetime(&naive)
+        .earliest()
+        .map(|local| local.with_timezone(&Utc))
+        .ok_or_else(|| NormalizeError::new(field, "a wall-clock time that does not exist in the spec's zone"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn s(text: &str) -> Value<'_> {
+        Value::Str(Cow::Borrowed(text))
+    }
+
+    #[test]
+    fn naive_times_are_read_in_the_spec_zone() {
+        let instant = datetime("created_at", &s("30/05/2025 12:09:37"), DateTimeFormat::Pattern("%d/%m/%Y %H:%M:%S"), "Asia/Ho_Chi_Minh")
+            .unwrap()
+            .unwrap();
+        assert_eq!(instant.to_rfc3339(), "2025-05-30T05:09:37+00:00");
+    }
+
+    #[test]
+    fn rfc3339_and_unix_agree() {
+        let a = datetime("t", &s("2025-05-30T05:09:37.000Z"), DateTimeFormat::Rfc3339, "UTC").unwrap();
+        let b = unix("t", &Value::Int(1_748_581_777_000), UnixUnit::Millis).unwrap();
+        let c = unix("t", &s("1748581777"), UnixUnit::Seconds).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+    }
+
+    #[test]
+    fn dates_in_provider_formats() {
+        assert_eq!(date("d", &s("31/10/1990"), "%d/%m/%Y").unwrap().unwrap().to_string(), "1990-10-31");
+        assert_eq!(date("d", &s("2024-04-10T00:00:00.000Z"), "iso").unwrap().unwrap().to_string(), "2024-04-10");
+        assert_eq!(date("d", &s(""), "%d/%m/%Y").unwrap(), None);
+        assert!(date("d", &s("1990-10-31"), "%d/%m/%Y").is_err());
+    }
+
+    #[test]
+    fn errors_do_not_echo_the_value() {
+        let error = date("birth_date", &s("secret-ish"), "%d/%m/%Y").unwrap_err();
+        assert!(!error.to_string().contains("secret-ish"));
+    }
+}

@@ -1,0 +1,112 @@
+//! A borrowed, type-erased view of one raw field.
+
+use crate::model::Pii;
+use std::borrow::Cow;
+
+/// One raw field's value, borrowed from the typed raw record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Value<'a> {
+    /// Absent, `null`, or withheld.
+    #[default]
+    Null,
+    /// Text.
+    Str(Cow<'a, str>),
+    /// An integer.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// Any other JSON (arrays, objects).
+    Json(&'a serde_json::Value),
+}
+
+impl Value<'_> {
+    /// The value as text, for scalars; `None` for `Null` and structured JSON.
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Value::Null | Value::Json(_) => None,
+            Value::Str(s) => Some(Cow::Borrowed(s.as_ref())),
+            Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::Float(f) => Some(Cow::Owned(f.to_string())),
+            Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+        }
+    }
+
+    /// Whether the value means "nothing": `null`, or text that is empty or only spaces.
+    /// Providers use `""` and `null` interchangeably, so every transform treats both as
+    /// absent.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::Str(s) => s.trim().is_empty(),
+            Value::Json(serde_json::Value::Null) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Types a raw record's fields can have, viewed as a [`Value`].
+pub trait AsValue {
+    /// Borrows the field as a [`Value`].
+    fn as_value(&self) -> Value<'_>;
+}
+
+impl AsValue for String {
+    fn as_value(&self) -> Value<'_> {
+        Value::Str(Cow::Borrowed(self))
+    }
+}
+
+impl AsValue for i64 {
+    fn as_value(&self) -> Value<'_> {
+        Value::Int(*self)
+    }
+}
+
+impl AsValue for f64 {
+    fn as_value(&self) -> Value<'_> {
+        Value::Float(*self)
+    }
+}
+
+impl AsValue for bool {
+    fn as_value(&self) -> Value<'_> {
+        Value::Bool(*self)
+    }
+}
+
+impl AsValue for serde_json::Value {
+    fn as_value(&self) -> Value<'_> {
+        match self {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::String(s) => Value::Str(Cow::Borrowed(s)),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => n.as_f64().map_or(Value::Json(self), Value::Float),
+            },
+            other => Value::Json(other),
+        }
+    }
+}
+
+impl<T: AsValue> AsValue for Option<T> {
+    fn as_value(&self) -> Value<'_> {
+        self.as_ref().map_or(Value::Null, AsValue::as_value)
+    }
+}
+
+impl<T: AsValue> AsValue for Box<T> {
+    fn as_value(&self) -> Value<'_> {
+        (**self).as_value()
+    }
+}
+
+/// A withheld field reads as `Null`; normalizers check [`Pii::is_withheld`] first where
+/// the distinction matters.
+impl<T: AsValue> AsValue for Pii<T> {
+    fn as_value(&self) -> Value<'_> {
+        self.known().map_or(Value::Null, AsValue::as_value)
+    }
+}

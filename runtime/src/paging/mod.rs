@@ -1,0 +1,137 @@
+//! Paging: turning an endpoint and its parameters into a stream of records across every
+//! page, with memory bounded by the pages in flight.
+//!
+//! Each pagination kind has its own module producing a stream of pages; [`raw_records`]
+//! flattens pages into records, and [`customers`] / [`decoded`] decode them one by one so
+//! that a bad record is reported (or, strict, fatal) without losing the rest.
+
+mod page_number;
+
+use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
+use crate::error::{Error, RecordError};
+use crate::http::{Executor, Params, Response};
+use crate::json_path;
+use crate::model::Customer;
+use crate::record::{RawRecord, RecordPosition};
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::sync::Arc;
+
+/// A stream of records (or, on failure, one error that ends it).
+pub type RecordStream<T> = BoxStream<'static, Result<T, Error>>;
+
+/// One page's records.
+type PageStream = BoxStream<'static, Result<Vec<RawRecord>, Error>>;
+
+/// Every record of `endpoint`, undecoded, across all pages. Parameters are validated
+/// first: a broken rule is the stream's only item, and nothing is sent.
+pub fn raw_records(executor: Arc<Executor>, endpoint: &'static EndpointSpec, params: Params) -> RecordStream<RawRecord> {
+    if let Err(error) = params.validate(endpoint) {
+        return stream::once(async move { Err(error) }).boxed();
+    }
+    let pages: PageStream = match &endpoint.pagination {
+        Pagination::None => stream::once(async move {
+            let response = executor.send(endpoint, &params, &[], 1).await?;
+            extract_records(endpoint, &response)
+        })
+        .boxed(),
+        Pagination::PageNumber(paging) => page_number::pages(executor, endpoint, paging, params),
+    };
+    pages
+        .flat_map(|page| match page {
+            Ok(records) => stream::iter(records.into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::once(async move { Err(error) }).right_stream(),
+        })
+        .boxed()
+}
+
+/// Every record of `endpoint`, normalized into [`Customer`]s.
+pub fn customers(executor: Arc<Executor>, endpoint: &'static EndpointSpec, params: Params) -> RecordStream<Customer> {
+    decode_each(executor, endpoint, params, move |record| (endpoint.normalize)(record))
+}
+
+/// Every record of `endpoint`, decoded into the generated raw type `T`.
+pub fn decoded<T: DeserializeOwned + Send + 'static>(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+) -> RecordStream<T> {
+    decode_each(executor, endpoint, params, move |record| {
+        serde_json::from_str(record.json.get()).map_err(|error| crate::record::decode_reason(&error))
+    })
+}
+
+fn decode_each<T: Send + 'static>(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+    decode: impl Fn(&RawRecord) -> Result<T, String> + Send + 'static,
+) -> RecordStream<T> {
+    let strict = executor.config.strict;
+    let handler = executor.config.on_record_error.clone();
+    raw_records(executor, endpoint, params)
+        .filter_map(move |item| {
+            let out = match item {
+                Err(error) => Some(Err(error)),
+                Ok(record) => match decode(&record) {
+                    Ok(value) => Some(Ok(value)),
+                    Err(reason) => {
+                        let error = RecordError::new(endpoint, &record, reason);
+                        if strict {
+                            Some(Err(Error::Record(error)))
+                        } else {
+                            match &handler {
+                                Some(handler) => handler(&error),
+                                None => tracing::warn!(
+                                    provider = error.provider,
+                                    endpoint = error.endpoint,
+                                    page = error.position.page,
+                                    index = error.position.index,
+                                    reason = %error.reason,
+                                    "skipped a record"
+                                ),
+                            }
+                            None
+                        }
+                    }
+                },
+            };
+            std::future::ready(out)
+        })
+        .scan(false, |ended, item| {
+            if *ended {
+                return std::future::ready(None);
+            }
+            *ended = item.is_err();
+            std::future::ready(Some(item))
+        })
+        .boxed()
+}
+
+/// The records of one response, as owned JSON texts.
+pub(crate) fn extract_records(endpoint: &EndpointSpec, response: &Response) -> Result<Vec<RawRecord>, Error> {
+    let page = response.page;
+    let shape_error = |reason: String| Error::Response { provider: endpoint.provider, endpoint: endpoint.name, page, reason };
+    let root = response.json(endpoint)?;
+    let Some(found) = json_path::lookup(root, endpoint.records.path).map_err(shape_error)? else {
+        return Ok(Vec::new());
+    };
+    let is_array = found.get().trim_start().starts_with('[');
+    let items: Vec<&RawValue> = match (endpoint.records.shape, is_array) {
+        (RecordsShape::Array | RecordsShape::ArrayOrObject, true) => serde_json::from_str(found.get())
+            .map_err(|error| shape_error(format!("records at `{}`: {error}", endpoint.records.path.join("."))))?,
+        (RecordsShape::Object | RecordsShape::ArrayOrObject, false) => vec![found],
+        (RecordsShape::Array, false) => {
+            return Err(shape_error(format!("expected an array of records at `{}`", endpoint.records.path.join("."))))
+        }
+        (RecordsShape::Object, true) => {
+            return Err(shape_error(format!("expected one record object at `{}`", endpoint.records.path.join("."))))
+        }
+    };
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(index, json)| RawRecord { position: RecordPosition { page, index }, json: json.to_owned() })
+        .collect())
+}

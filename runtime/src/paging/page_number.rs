@@ -1,0 +1,112 @@
+//! Numbered pages (`?page=1`, `?page=2`, ...).
+//!
+//! When the first response says how many pages there are, the rest are fetched
+//! concurrently (bounded by the client's concurrency) and yielded in order. Otherwise
+//! pages are fetched one after another until one comes back short or empty.
+
+use super::{extract_records, PageStream};
+use crate::endpoint::{EndpointSpec, PageNumber};
+use crate::error::Error;
+use crate::http::{Executor, Params};
+use crate::json_path;
+use futures::stream::{self, StreamExt};
+use std::sync::Arc;
+
+pub(super) fn pages(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    paging: &'static PageNumber,
+    params: Params,
+) -> PageStream {
+    let params = Arc::new(params);
+    let fetch = {
+        let executor = executor.clone();
+        let params = params.clone();
+        move |number: u64| {
+            let executor = executor.clone();
+            let params = params.clone();
+            async move { fetch_page(&executor, endpoint, paging, &params, number).await }
+        }
+    };
+    let concurrency = executor.config.concurrency;
+    let first = fetch(paging.start);
+    stream::once(first)
+        .flat_map(move |first| {
+            let fetch = fetch.clone();
+            match first {
+                Err(error) => stream::once(async move { Err(error) }).boxed(),
+                Ok((records, Some(last_page))) => {
+                    let rest = stream::iter(paging.start + 1..=last_page).map(fetch).buffered(concurrency);
+                    stream::once(async move { Ok((records, None)) })
+                        .chain(rest)
+                        .map(|page| page.map(|(records, _)| records))
+                        .boxed()
+                }
+                Ok((records, None)) => sequential(fetch, paging, records).boxed(),
+            }
+        })
+        .boxed()
+}
+
+/// Without a known page count: next page while the last one was full.
+fn sequential<F, Fut>(
+    fetch: F,
+    paging: &'static PageNumber,
+    first: Vec<crate::record::RawRecord>,
+) -> impl futures::Stream<Item = Result<Vec<crate::record::RawRecord>, Error>>
+where
+    F: Fn(u64) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(Vec<crate::record::RawRecord>, Option<u64>), Error>> + Send,
+{
+    let full = move |count: usize| match &paging.page_size {
+        Some(size) => count as u64 >= size.default,
+        None => count > 0,
+    };
+    let more = full(first.len());
+    stream::once(async move { Ok(first) }).chain(stream::unfold(
+        (paging.start + 1, more, fetch),
+        move |(number, more, fetch)| async move {
+            if !more {
+                return None;
+            }
+            match fetch(number).await {
+                Ok((records, _)) => {
+                    let more = full(records.len());
+                    Some((Ok(records), (number + 1, more, fetch)))
+                }
+                Err(error) => Some((Err(error), (number, false, fetch))),
+            }
+        },
+    ))
+}
+
+async fn fetch_page(
+    executor: &Executor,
+    endpoint: &'static EndpointSpec,
+    paging: &'static PageNumber,
+    params: &Params,
+    number: u64,
+) -> Result<(Vec<crate::record::RawRecord>, Option<u64>), Error> {
+    let mut query = vec![(paging.param, number.to_string())];
+    if let Some(size) = &paging.page_size {
+        if params.get(size.param).is_none() {
+            query.push((size.param, size.default.to_string()));
+        }
+    }
+    let page = number - paging.start + 1;
+    let response = executor.send(endpoint, params, &query, page).await?;
+    let records = extract_records(endpoint, &response)?;
+    let last_page = match paging.last_page {
+        Some(path) => {
+            let root = response.json(endpoint)?;
+            json_path::lookup_as::<u64>(root, path).map_err(|reason| Error::Response {
+                provider: endpoint.provider,
+                endpoint: endpoint.name,
+                page,
+                reason,
+            })?
+        }
+        None => None,
+    };
+    Ok((records, last_page))
+}
