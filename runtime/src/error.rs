@@ -96,7 +96,11 @@ pub struct RecordError {
 
 impl RecordError {
     /// A new error about `record`.
-    pub fn new(endpoint: &EndpointSpec, record: &RawRecord, reason: impl Into<String>) -> RecordError {
+    pub fn new(
+        endpoint: &EndpointSpec,
+        record: &RawRecord,
+        reason: impl Into<String>,
+    ) -> RecordError {
         RecordError {
             provider: endpoint.provider,
             endpoint: endpoint.name,
@@ -115,7 +119,11 @@ impl RecordError {
 
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}: {}", self.provider, self.endpoint, self.position, self.reason)
+        write!(
+            f,
+            "{} {}: {}: {}",
+            self.provider, self.endpoint, self.position, self.reason
+        )
     }
 }
 

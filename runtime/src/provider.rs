@@ -28,7 +28,10 @@ pub struct ProviderInfo {
 impl ProviderInfo {
     /// The endpoint called `name`.
     pub fn endpoint(&self, name: &str) -> Option<&'static EndpointSpec> {
-        self.endpoints.iter().copied().find(|endpoint| endpoint.name == name)
+        self.endpoints
+            .iter()
+            .copied()
+            .find(|endpoint| endpoint.name == name)
     }
 }
 

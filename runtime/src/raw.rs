@@ -47,7 +47,9 @@ where
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             match seq.next_element::<de::IgnoredAny>()? {
                 None => Ok(None),
-                Some(_) => Err(de::Error::custom("expected an object or an empty array, found a non-empty array")),
+                Some(_) => Err(de::Error::custom(
+                    "expected an object or an empty array, found a non-empty array",
+                )),
             }
         }
 

@@ -31,7 +31,10 @@ pub struct RawRecord {
 
 impl RawRecord {
     /// Decodes the record into a generated raw type.
-    pub fn decode<T: DeserializeOwned>(&self, endpoint: &crate::EndpointSpec) -> Result<T, RecordError> {
+    pub fn decode<T: DeserializeOwned>(
+        &self,
+        endpoint: &crate::EndpointSpec,
+    ) -> Result<T, RecordError> {
         serde_json::from_str(self.json.get())
             .map_err(|error| RecordError::new(endpoint, self, decode_reason(&error)))
     }
@@ -40,20 +43,25 @@ impl RawRecord {
 /// Never prints the JSON: it is personal data.
 impl fmt::Debug for RawRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RawRecord").field("position", &self.position).finish_non_exhaustive()
+        f.debug_struct("RawRecord")
+            .field("position", &self.position)
+            .finish_non_exhaustive()
     }
 }
 
 /// serde_json's message without the offending value: "invalid type: string \"Nguyễn\",
 /// expected i64" would leak a name.
-pub(crate) fn decode_reason(error: &serde_json::Error) -> String {
+pub fn decode_reason(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let message = match message.find(" at line ") {
         Some(at) => &message[..at],
         None => &message,
     };
     let redacted = redact_quoted(message);
-    format!("does not match the spec's record type: {redacted} (column {})", error.column())
+    format!(
+        "does not match the spec's record type: {redacted} (column {})",
+        error.column()
+    )
 }
 
 /// Replaces every `"..."` in serde's message, except backticked field names, by `"…"`.

@@ -52,7 +52,12 @@ impl AuthScheme {
         request: reqwest::RequestBuilder,
         credentials: &BTreeMap<String, Secret>,
     ) -> reqwest::RequestBuilder {
-        let get = |name: &str| credentials.get(name).map(Secret::expose).unwrap_or_default();
+        let get = |name: &str| {
+            credentials
+                .get(name)
+                .map(Secret::expose)
+                .unwrap_or_default()
+        };
         match self {
             AuthScheme::None => request,
             AuthScheme::Bearer => request.bearer_auth(get("token")),

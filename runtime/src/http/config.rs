@@ -92,7 +92,10 @@ impl ClientConfig {
 
     /// Receives each record that fails to decode or normalize (when not strict). Without
     /// a handler, failures are logged (position and reason only) through `tracing`.
-    pub fn on_record_error(mut self, handler: impl Fn(&RecordError) + Send + Sync + 'static) -> Self {
+    pub fn on_record_error(
+        mut self,
+        handler: impl Fn(&RecordError) + Send + Sync + 'static,
+    ) -> Self {
         self.on_record_error = Some(Arc::new(handler));
         self
     }

@@ -39,6 +39,11 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response body for page `page` (counted from 1).
+    pub fn new(page: u64, body: String) -> Response {
+        Response { page, body }
+    }
+
     /// The body as borrowed JSON.
     pub fn json(&self, endpoint: &EndpointSpec) -> Result<&RawValue, Error> {
         serde_json::from_str(&self.body).map_err(|error| Error::Response {
@@ -59,18 +64,27 @@ fn describe_non_json(body: &str, error: &serde_json::Error) -> String {
     } else if error.is_eof() {
         "the response JSON is truncated".to_string()
     } else {
-        format!("the response is not valid JSON: {}", error.to_string().split(" at line").next().unwrap_or(""))
+        format!(
+            "the response is not valid JSON: {}",
+            error.to_string().split(" at line").next().unwrap_or("")
+        )
     }
 }
 
 impl Executor {
     /// Checks the configuration against the provider's spec and builds the HTTP client.
     pub fn new(provider: &'static ProviderInfo, config: ClientConfig) -> Result<Executor, Error> {
-        let config_error = |message: String| Error::Config { provider: provider.name, message };
+        let config_error = |message: String| Error::Config {
+            provider: provider.name,
+            message,
+        };
         let base_url = resolve_base_url(provider, &config).map_err(config_error)?;
         for name in provider.auth.credential_names() {
             if !config.credentials.contains_key(*name) {
-                return Err(config_error(format!("missing credential `{name}` ({} auth)", provider.auth.describe())));
+                return Err(config_error(format!(
+                    "missing credential `{name}` ({} auth)",
+                    provider.auth.describe()
+                )));
             }
         }
         let http = reqwest::Client::builder()
@@ -79,7 +93,12 @@ impl Executor {
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|error| config_error(format!("cannot build the HTTP client: {error}")))?;
-        Ok(Executor { provider, http, base_url, config })
+        Ok(Executor {
+            provider,
+            http,
+            base_url,
+            config,
+        })
     }
 
     /// The provider this executor talks to.
@@ -154,10 +173,15 @@ impl Executor {
     fn url(&self, endpoint: &'static EndpointSpec, params: &Params) -> Result<Url, Error> {
         let mut path = endpoint.path.to_string();
         for (name, value) in params.at(Location::Path) {
-            let encoded: String = url::form_urlencoded::byte_serialize(value.to_text().as_bytes()).collect();
+            let encoded: String =
+                url::form_urlencoded::byte_serialize(value.to_text().as_bytes()).collect();
             path = path.replace(&format!("{{{name}}}"), &encoded);
         }
-        let joined = format!("{}/{}", self.base_url.trim_end_matches('/'), path.trim_start_matches('/'));
+        let joined = format!(
+            "{}/{}",
+            self.base_url.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
         Url::parse(&joined).map_err(|error| Error::Config {
             provider: endpoint.provider,
             message: format!("cannot form a URL for {}: {error}", endpoint.name),
@@ -219,7 +243,12 @@ fn resolve_base_url(provider: &ProviderInfo, config: &ClientConfig) -> Result<St
                     .get(variable.name)
                     .map(String::as_str)
                     .or(variable.default)
-                    .ok_or_else(|| format!("missing base URL variable `{}` ({})", variable.name, variable.doc))?;
+                    .ok_or_else(|| {
+                        format!(
+                            "missing base URL variable `{}` ({})",
+                            variable.name, variable.doc
+                        )
+                    })?;
                 url = url.replace(&format!("{{{}}}", variable.name), value);
             }
             url
@@ -235,7 +264,11 @@ fn resolve_base_url(provider: &ProviderInfo, config: &ClientConfig) -> Result<St
     match parsed.scheme() {
         "https" => {}
         "http" if loopback => {}
-        scheme => return Err(format!("base URL must use https (got {scheme}; plain http is allowed only for loopback)")),
+        scheme => {
+            return Err(format!(
+                "base URL must use https (got {scheme}; plain http is allowed only for loopback)"
+            ))
+        }
     }
     if base.ends_with('/') {
         base.pop();
@@ -251,9 +284,17 @@ mod tests {
     #[test]
     fn dotted_body_params_nest() {
         let mut params = Params::new();
-        params.set(Location::Body, "search.name", ParamValue::Text("An".into()), Ok(()));
+        params.set(
+            Location::Body,
+            "search.name",
+            ParamValue::Text("An".into()),
+            Ok(()),
+        );
         params.set(Location::Body, "page", ParamValue::Integer(2), Ok(()));
-        assert_eq!(json_body(&params), serde_json::json!({"search": {"name": "An"}, "page": 2}));
+        assert_eq!(
+            json_body(&params),
+            serde_json::json!({"search": {"name": "An"}, "page": 2})
+        );
     }
 
     #[test]

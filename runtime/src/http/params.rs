@@ -102,7 +102,13 @@ impl Params {
     }
 
     /// Sets `name` (replacing an earlier value), provided `rule` holds.
-    pub fn set(&mut self, location: Location, name: &'static str, value: ParamValue, rule: Result<(), String>) {
+    pub fn set(
+        &mut self,
+        location: Location,
+        name: &'static str,
+        value: ParamValue,
+        rule: Result<(), String>,
+    ) {
         if let Err(reason) = rule {
             self.violation.get_or_insert((name, reason));
             return;
@@ -113,12 +119,18 @@ impl Params {
 
     /// The parameters at `location`, in order.
     pub fn at(&self, location: Location) -> impl Iterator<Item = (&'static str, &ParamValue)> {
-        self.entries.iter().filter(move |(at, _, _)| *at == location).map(|(_, name, value)| (*name, value))
+        self.entries
+            .iter()
+            .filter(move |(at, _, _)| *at == location)
+            .map(|(_, name, value)| (*name, value))
     }
 
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&ParamValue> {
-        self.entries.iter().find(|(_, n, _)| *n == name).map(|(_, _, value)| value)
+        self.entries
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(_, _, value)| value)
     }
 
     /// Fails with the first broken rule, or a required parameter that is missing.
@@ -142,33 +154,54 @@ impl Params {
 
     /// Sets a parameter given as text (a command-line filter), parsed by its declared type
     /// and checked against the endpoint's declared parameters.
-    pub fn set_text(&mut self, endpoint: &EndpointSpec, name: &str, text: &str) -> Result<(), Error> {
-        let spec = endpoint.params.iter().find(|spec| spec.name == name).ok_or_else(|| {
-            let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.name).collect();
-            Error::Config {
-                provider: endpoint.provider,
-                message: format!(
-                    "{} has no parameter `{name}`; it has: {}",
-                    endpoint.name,
-                    known.join(", ")
-                ),
-            }
-        })?;
+    pub fn set_text(
+        &mut self,
+        endpoint: &EndpointSpec,
+        name: &str,
+        text: &str,
+    ) -> Result<(), Error> {
+        let spec = endpoint
+            .params
+            .iter()
+            .find(|spec| spec.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.name).collect();
+                Error::Config {
+                    provider: endpoint.provider,
+                    message: format!(
+                        "{} has no parameter `{name}`; it has: {}",
+                        endpoint.name,
+                        known.join(", ")
+                    ),
+                }
+            })?;
         let (value, rule) = match spec.kind {
             ParamKind::Integer => match text.parse::<i64>() {
                 Ok(i) => (ParamValue::Integer(i), Ok(())),
-                Err(_) => (ParamValue::Text(String::new()), Err("must be a whole number".to_string())),
+                Err(_) => (
+                    ParamValue::Text(String::new()),
+                    Err("must be a whole number".to_string()),
+                ),
             },
             ParamKind::Number => match text.parse::<f64>() {
                 Ok(n) => (ParamValue::Number(n), Ok(())),
-                Err(_) => (ParamValue::Text(String::new()), Err("must be a number".to_string())),
+                Err(_) => (
+                    ParamValue::Text(String::new()),
+                    Err("must be a number".to_string()),
+                ),
             },
             ParamKind::Boolean => match text {
                 "true" => (ParamValue::Bool(true), Ok(())),
                 "false" => (ParamValue::Bool(false), Ok(())),
-                _ => (ParamValue::Text(String::new()), Err("must be true or false".to_string())),
+                _ => (
+                    ParamValue::Text(String::new()),
+                    Err("must be true or false".to_string()),
+                ),
             },
-            ParamKind::Enum(allowed) => (ParamValue::Text(text.to_string()), check::one_of(text, allowed)),
+            ParamKind::Enum(allowed) => (
+                ParamValue::Text(text.to_string()),
+                check::one_of(text, allowed),
+            ),
             ParamKind::String | ParamKind::Date(_) | ParamKind::DateTime(_) => {
                 (ParamValue::Text(text.to_string()), Ok(()))
             }
@@ -193,9 +226,15 @@ impl Params {
 /// The rules a spec can put on parameters, as checks generated setters call.
 pub mod check {
     /// `value` within `min..=max` (either bound optional).
-    pub fn range<T: PartialOrd + std::fmt::Display>(value: T, min: Option<T>, max: Option<T>) -> Result<(), String> {
+    pub fn range<T: PartialOrd + std::fmt::Display>(
+        value: T,
+        min: Option<T>,
+        max: Option<T>,
+    ) -> Result<(), String> {
         match (min, max) {
-            (Some(min), Some(max)) if value < min || value > max => Err(format!("must be between {min} and {max}")),
+            (Some(min), Some(max)) if value < min || value > max => {
+                Err(format!("must be between {min} and {max}"))
+            }
             (Some(min), None) if value < min => Err(format!("must be at least {min}")),
             (None, Some(max)) if value > max => Err(format!("must be at most {max}")),
             _ => Ok(()),
@@ -205,7 +244,8 @@ pub mod check {
     /// `text` has between `min` and `max` characters (either bound optional).
     pub fn length(text: &str, min: Option<usize>, max: Option<usize>) -> Result<(), String> {
         let count = text.chars().count();
-        range(count, min, max).map_err(|rule| rule.replacen("must be", "must have", 1) + " characters")
+        range(count, min, max)
+            .map_err(|rule| rule.replacen("must be", "must have", 1) + " characters")
     }
 
     /// `text` is one of `allowed`.
@@ -224,16 +264,27 @@ mod tests {
 
     #[test]
     fn rules_describe_the_bound() {
-        assert_eq!(check::range(0, Some(1), None), Err("must be at least 1".into()));
+        assert_eq!(
+            check::range(0, Some(1), None),
+            Err("must be at least 1".into())
+        );
         assert_eq!(check::range(5, Some(1), Some(200)), Ok(()));
-        assert_eq!(check::length("", Some(1), Some(255)), Err("must have between 1 and 255 characters".into()));
+        assert_eq!(
+            check::length("", Some(1), Some(255)),
+            Err("must have between 1 and 255 characters".into())
+        );
         assert_eq!(check::length("Cẩm", Some(1), Some(3)), Ok(()));
     }
 
     #[test]
     fn first_violation_is_kept_and_value_not_set() {
         let mut params = Params::new();
-        params.set(Location::Query, "a", ParamValue::Integer(0), check::range(0, Some(1), None));
+        params.set(
+            Location::Query,
+            "a",
+            ParamValue::Integer(0),
+            check::range(0, Some(1), None),
+        );
         params.set(Location::Query, "b", ParamValue::Integer(1), Ok(()));
         assert!(params.get("a").is_none());
         assert_eq!(params.violation.as_ref().map(|(name, _)| *name), Some("a"));

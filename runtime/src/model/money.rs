@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn amounts_serialize_as_exact_strings() {
-        let money = Money { amount: Decimal::new(198_860_000, 0), currency: Currency::new("VND").unwrap() };
+        let money = Money {
+            amount: Decimal::new(198_860_000, 0),
+            currency: Currency::new("VND").unwrap(),
+        };
         assert_eq!(
             serde_json::to_string(&money).unwrap(),
             r#"{"amount":"198860000","currency":"VND"}"#

@@ -149,8 +149,18 @@ mod tests {
 
     #[test]
     fn rejects_impossible_dates() {
-        for text in ["1990-02-30", "1990-13", "--13-01", "", "abc", "1990-01-01-01"] {
-            assert!(text.parse::<PartialDate>().is_err(), "{text} should be rejected");
+        for text in [
+            "1990-02-30",
+            "1990-13",
+            "--13-01",
+            "",
+            "abc",
+            "1990-01-01-01",
+        ] {
+            assert!(
+                text.parse::<PartialDate>().is_err(),
+                "{text} should be rejected"
+            );
         }
     }
 }

@@ -115,7 +115,10 @@ mod tests {
     fn json_shapes_distinguish_withheld_from_empty() {
         let withheld: Pii<Vec<String>> = Pii::Withheld;
         let empty: Pii<Vec<String>> = Pii::Known(vec![]);
-        assert_eq!(serde_json::to_string(&withheld).unwrap(), r#"{"withheld":true}"#);
+        assert_eq!(
+            serde_json::to_string(&withheld).unwrap(),
+            r#"{"withheld":true}"#
+        );
         assert_eq!(serde_json::to_string(&empty).unwrap(), "[]");
         let back: Pii<Vec<String>> = serde_json::from_str(r#"{"withheld":true}"#).unwrap();
         assert!(back.is_withheld());

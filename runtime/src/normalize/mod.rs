@@ -32,6 +32,9 @@ pub struct NormalizeError {
 impl NormalizeError {
     /// A new error for `field`.
     pub fn new(field: &'static str, reason: impl Into<String>) -> NormalizeError {
-        NormalizeError { field, reason: reason.into() }
+        NormalizeError {
+            field,
+            reason: reason.into(),
+        }
     }
 }

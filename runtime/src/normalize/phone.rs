@@ -1,6 +1,5 @@
 //! Phone numbers: keep the raw text, derive E.164 where the number is valid.
 
-use super::{text, Value};
 use crate::model::Phone;
 use phonenumber::{country, Mode};
 
@@ -10,24 +9,28 @@ use phonenumber::{country, Mode};
 /// `None` when the number is blank. The raw text is always kept; `e164` is set only when
 /// the number is valid for its region.
 pub fn phone(
-    number: &Value<'_>,
-    calling_code: &Value<'_>,
+    number: Option<String>,
+    calling_code: Option<String>,
     default_region: Option<&str>,
     kind: Option<&str>,
 ) -> Option<Phone> {
-    let number = text(number)?;
-    let calling_code = text(calling_code);
+    let number = number?;
     let raw = match &calling_code {
         Some(code) if !number.starts_with('+') => format!("{code} {number}"),
         _ => number.clone(),
     };
-    Some(Phone { e164: e164(&number, calling_code.as_deref(), default_region), raw, kind: kind.map(str::to_string) })
+    Some(Phone {
+        e164: e164(&number, calling_code.as_deref(), default_region),
+        raw,
+        kind: kind.map(str::to_string),
+    })
 }
 
 fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) -> Option<String> {
     let region = match calling_code {
         Some(code) if !number.starts_with('+') => region_of_calling_code(code)?,
-        _ => default_region.and_then(|region| region.to_ascii_uppercase().parse::<country::Id>().ok())?,
+        _ => default_region
+            .and_then(|region| region.to_ascii_uppercase().parse::<country::Id>().ok())?,
     };
     let parsed = phonenumber::parse(Some(region), number).ok()?;
     phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
@@ -44,30 +47,29 @@ fn region_of_calling_code(code: &str) -> Option<country::Id> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
-    fn s(text: &str) -> Value<'_> {
-        Value::Str(Cow::Borrowed(text))
+    fn s(text: &str) -> Option<String> {
+        Some(text.to_string())
     }
 
     #[test]
     fn separate_calling_code_gives_e164() {
-        let phone = phone(&s("0888899000"), &s("+84"), None, Some("primary")).unwrap();
+        let phone = phone(s("0888899000"), s("+84"), None, Some("primary")).unwrap();
         assert_eq!(phone.e164.as_deref(), Some("+84888899000"));
         assert_eq!(phone.raw, "+84 0888899000");
     }
 
     #[test]
     fn default_region_applies_to_national_numbers() {
-        let phone = phone(&s("0812345678"), &Value::Null, Some("TH"), None).unwrap();
+        let phone = phone(s("0812345678"), None, Some("TH"), None).unwrap();
         assert_eq!(phone.e164.as_deref(), Some("+66812345678"));
     }
 
     #[test]
     fn invalid_numbers_keep_raw_text_only() {
-        let phone = phone(&s("098877123"), &Value::Null, Some("VN"), None).unwrap();
+        let phone = phone(s("098877123"), None, Some("VN"), None).unwrap();
         assert_eq!(phone.e164, None);
         assert_eq!(phone.raw, "098877123");
-        assert!(super::phone(&s(""), &s("+84"), Some("VN"), None).is_none());
+        assert!(super::phone(None, s("+84"), Some("VN"), None).is_none());
     }
 }

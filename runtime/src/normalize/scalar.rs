@@ -21,7 +21,11 @@ pub fn text_list<'a>(values: impl IntoIterator<Item = Value<'a>>) -> Vec<String>
     for value in values {
         match value {
             Value::Json(serde_json::Value::Array(items)) => {
-                out.extend(items.iter().filter_map(|item| text(&super::AsValue::as_value(item))));
+                out.extend(
+                    items
+                        .iter()
+                        .filter_map(|item| text(&super::AsValue::as_value(item))),
+                );
             }
             other => out.extend(text(&other)),
         }
@@ -44,7 +48,10 @@ pub fn enum_map<T: Copy>(value: &Value<'_>, table: &[(&str, T)]) -> Option<T> {
         return None;
     }
     let key = value.as_text()?;
-    table.iter().find(|(from, _)| *from == key.trim()).map(|(_, to)| *to)
+    table
+        .iter()
+        .find(|(from, _)| *from == key.trim())
+        .map(|(_, to)| *to)
 }
 
 /// An exact decimal from a number or numeric text.
@@ -93,7 +100,10 @@ pub struct MoneyFormat {
 
 impl MoneyFormat {
     /// Plain numbers: no thousands separator, `.` for decimals.
-    pub const PLAIN: MoneyFormat = MoneyFormat { thousands: None, decimal: '.' };
+    pub const PLAIN: MoneyFormat = MoneyFormat {
+        thousands: None,
+        decimal: '.',
+    };
 }
 
 /// Money from a number or formatted text, in `currency`.
@@ -120,7 +130,9 @@ fn money_amount(
     match value {
         _ if value.is_blank() => Ok(None),
         Value::Int(i) => Ok(Some(Decimal::from(*i))),
-        Value::Float(f) => Decimal::from_str(&f.to_string()).map(Some).map_err(|_| invalid()),
+        Value::Float(f) => Decimal::from_str(&f.to_string())
+            .map(Some)
+            .map_err(|_| invalid()),
         Value::Str(s) => {
             let mut cleaned = String::with_capacity(s.len());
             for c in s.trim().chars() {
@@ -130,7 +142,10 @@ fn money_amount(
                 cleaned.push(if c == format.decimal { '.' } else { c });
             }
             Decimal::from_str(&cleaned).map(Some).map_err(|_| {
-                NormalizeError::new(field, "expected an amount such as 1,234.50 in the spec's format")
+                NormalizeError::new(
+                    field,
+                    "expected an amount such as 1,234.50 in the spec's format",
+                )
             })
         }
         _ => Err(invalid()),
@@ -156,12 +171,22 @@ mod tests {
 
     #[test]
     fn thousands_separated_money_is_exact() {
-        let vnd = MoneyFormat { thousands: Some(','), decimal: '.' };
-        let money = money("total_spent", &s("198,860,000"), &vnd, "VND").unwrap().unwrap();
+        let vnd = MoneyFormat {
+            thousands: Some(','),
+            decimal: '.',
+        };
+        let money = money("total_spent", &s("198,860,000"), &vnd, "VND")
+            .unwrap()
+            .unwrap();
         assert_eq!(money.amount, Decimal::from(198_860_000));
         assert_eq!(money.currency.as_str(), "VND");
-        let eu = MoneyFormat { thousands: Some('.'), decimal: ',' };
-        let money = super::money("x", &s("1.234,50"), &eu, "EUR").unwrap().unwrap();
+        let eu = MoneyFormat {
+            thousands: Some('.'),
+            decimal: ',',
+        };
+        let money = super::money("x", &s("1.234,50"), &eu, "EUR")
+            .unwrap()
+            .unwrap();
         assert_eq!(money.amount, Decimal::new(123_450, 2));
         assert!(super::money("x", &s("12 dollars"), &vnd, "VND").is_err());
         assert_eq!(super::money("x", &s(""), &vnd, "VND").unwrap(), None);
@@ -169,7 +194,10 @@ mod tests {
 
     #[test]
     fn floats_become_exact_decimals() {
-        assert_eq!(decimal("spent", &Value::Float(12.1)).unwrap(), Some(Decimal::new(121, 1)));
+        assert_eq!(
+            decimal("spent", &Value::Float(12.1)).unwrap(),
+            Some(Decimal::new(121, 1))
+        );
     }
 
     #[test]

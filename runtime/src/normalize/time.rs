@@ -47,7 +47,9 @@ pub fn date(
     };
     parsed
         .map(|date| Some(PartialDate::from(date)))
-        .map_err(|_| NormalizeError::new(field, format!("expected a date in the format `{format}`")))
+        .map_err(|_| {
+            NormalizeError::new(field, format!("expected a date in the format `{format}`"))
+        })
 }
 
 /// An instant from text in `format`; wall-clock times are read in `zone` (an IANA name
@@ -73,12 +75,18 @@ pub fn datetime(
             DateTime::parse_from_str(text, pattern)
                 .map(|instant| Some(instant.with_timezone(&Utc)))
                 .map_err(|_| {
-                    NormalizeError::new(field, format!("expected a date-time in the format `{pattern}`"))
+                    NormalizeError::new(
+                        field,
+                        format!("expected a date-time in the format `{pattern}`"),
+                    )
                 })
         }
         DateTimeFormat::Pattern(pattern) => {
             let naive = NaiveDateTime::parse_from_str(text, pattern).map_err(|_| {
-                NormalizeError::new(field, format!("expected a date-time in the format `{pattern}`"))
+                NormalizeError::new(
+                    field,
+                    format!("expected a date-time in the format `{pattern}`"),
+                )
             })?;
             local_to_utc(field, naive, zone).map(Some)
         }
@@ -117,7 +125,12 @@ fn local_to_utc(
     zone.from_local_datetime(&naive)
         .earliest()
         .map(|local| local.with_timezone(&Utc))
-        .ok_or_else(|| NormalizeError::new(field, "a wall-clock time that does not exist in the spec's zone"))
+        .ok_or_else(|| {
+            NormalizeError::new(
+                field,
+                "a wall-clock time that does not exist in the spec's zone",
+            )
+        })
 }
 
 #[cfg(test)]
@@ -131,15 +144,26 @@ mod tests {
 
     #[test]
     fn naive_times_are_read_in_the_spec_zone() {
-        let instant = datetime("created_at", &s("30/05/2025 12:09:37"), DateTimeFormat::Pattern("%d/%m/%Y %H:%M:%S"), "Asia/Ho_Chi_Minh")
-            .unwrap()
-            .unwrap();
+        let instant = datetime(
+            "created_at",
+            &s("30/05/2025 12:09:37"),
+            DateTimeFormat::Pattern("%d/%m/%Y %H:%M:%S"),
+            "Asia/Ho_Chi_Minh",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(instant.to_rfc3339(), "2025-05-30T05:09:37+00:00");
     }
 
     #[test]
     fn rfc3339_and_unix_agree() {
-        let a = datetime("t", &s("2025-05-30T05:09:37.000Z"), DateTimeFormat::Rfc3339, "UTC").unwrap();
+        let a = datetime(
+            "t",
+            &s("2025-05-30T05:09:37.000Z"),
+            DateTimeFormat::Rfc3339,
+            "UTC",
+        )
+        .unwrap();
         let b = unix("t", &Value::Int(1_748_581_777_000), UnixUnit::Millis).unwrap();
         let c = unix("t", &s("1748581777"), UnixUnit::Seconds).unwrap();
         assert_eq!(a, b);
@@ -148,8 +172,20 @@ mod tests {
 
     #[test]
     fn dates_in_provider_formats() {
-        assert_eq!(date("d", &s("31/10/1990"), "%d/%m/%Y").unwrap().unwrap().to_string(), "1990-10-31");
-        assert_eq!(date("d", &s("2024-04-10T00:00:00.000Z"), "iso").unwrap().unwrap().to_string(), "2024-04-10");
+        assert_eq!(
+            date("d", &s("31/10/1990"), "%d/%m/%Y")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "1990-10-31"
+        );
+        assert_eq!(
+            date("d", &s("2024-04-10T00:00:00.000Z"), "iso")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "2024-04-10"
+        );
         assert_eq!(date("d", &s(""), "%d/%m/%Y").unwrap(), None);
         assert!(date("d", &s("1990-10-31"), "%d/%m/%Y").is_err());
     }

@@ -26,7 +26,11 @@ type PageStream = BoxStream<'static, Result<Vec<RawRecord>, Error>>;
 
 /// Every record of `endpoint`, undecoded, across all pages. Parameters are validated
 /// first: a broken rule is the stream's only item, and nothing is sent.
-pub fn raw_records(executor: Arc<Executor>, endpoint: &'static EndpointSpec, params: Params) -> RecordStream<RawRecord> {
+pub fn raw_records(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+) -> RecordStream<RawRecord> {
     if let Err(error) = params.validate(endpoint) {
         return stream::once(async move { Err(error) }).boxed();
     }
@@ -47,8 +51,14 @@ pub fn raw_records(executor: Arc<Executor>, endpoint: &'static EndpointSpec, par
 }
 
 /// Every record of `endpoint`, normalized into [`Customer`]s.
-pub fn customers(executor: Arc<Executor>, endpoint: &'static EndpointSpec, params: Params) -> RecordStream<Customer> {
-    decode_each(executor, endpoint, params, move |record| (endpoint.normalize)(record))
+pub fn customers(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+) -> RecordStream<Customer> {
+    decode_each(executor, endpoint, params, move |record| {
+        (endpoint.normalize)(record)
+    })
 }
 
 /// Every record of `endpoint`, decoded into the generated raw type `T`.
@@ -58,7 +68,8 @@ pub fn decoded<T: DeserializeOwned + Send + 'static>(
     params: Params,
 ) -> RecordStream<T> {
     decode_each(executor, endpoint, params, move |record| {
-        serde_json::from_str(record.json.get()).map_err(|error| crate::record::decode_reason(&error))
+        serde_json::from_str(record.json.get())
+            .map_err(|error| crate::record::decode_reason(&error))
     })
 }
 
@@ -109,29 +120,53 @@ fn decode_each<T: Send + 'static>(
         .boxed()
 }
 
-/// The records of one response, as owned JSON texts.
-pub(crate) fn extract_records(endpoint: &EndpointSpec, response: &Response) -> Result<Vec<RawRecord>, Error> {
+/// The records of one response body, as owned JSON texts (also how tests and the sandbox
+/// read example responses).
+pub fn extract_records(
+    endpoint: &EndpointSpec,
+    response: &Response,
+) -> Result<Vec<RawRecord>, Error> {
     let page = response.page;
-    let shape_error = |reason: String| Error::Response { provider: endpoint.provider, endpoint: endpoint.name, page, reason };
+    let shape_error = |reason: String| Error::Response {
+        provider: endpoint.provider,
+        endpoint: endpoint.name,
+        page,
+        reason,
+    };
     let root = response.json(endpoint)?;
     let Some(found) = json_path::lookup(root, endpoint.records.path).map_err(shape_error)? else {
         return Ok(Vec::new());
     };
     let is_array = found.get().trim_start().starts_with('[');
     let items: Vec<&RawValue> = match (endpoint.records.shape, is_array) {
-        (RecordsShape::Array | RecordsShape::ArrayOrObject, true) => serde_json::from_str(found.get())
-            .map_err(|error| shape_error(format!("records at `{}`: {error}", endpoint.records.path.join("."))))?,
+        (RecordsShape::Array | RecordsShape::ArrayOrObject, true) => {
+            serde_json::from_str(found.get()).map_err(|error| {
+                shape_error(format!(
+                    "records at `{}`: {error}",
+                    endpoint.records.path.join(".")
+                ))
+            })?
+        }
         (RecordsShape::Object | RecordsShape::ArrayOrObject, false) => vec![found],
         (RecordsShape::Array, false) => {
-            return Err(shape_error(format!("expected an array of records at `{}`", endpoint.records.path.join("."))))
+            return Err(shape_error(format!(
+                "expected an array of records at `{}`",
+                endpoint.records.path.join(".")
+            )))
         }
         (RecordsShape::Object, true) => {
-            return Err(shape_error(format!("expected one record object at `{}`", endpoint.records.path.join("."))))
+            return Err(shape_error(format!(
+                "expected one record object at `{}`",
+                endpoint.records.path.join(".")
+            )))
         }
     };
     Ok(items
         .into_iter()
         .enumerate()
-        .map(|(index, json)| RawRecord { position: RecordPosition { page, index }, json: json.to_owned() })
+        .map(|(index, json)| RawRecord {
+            position: RecordPosition { page, index },
+            json: json.to_owned(),
+        })
         .collect())
 }

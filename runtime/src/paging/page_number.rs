@@ -36,7 +36,9 @@ pub(super) fn pages(
             match first {
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
                 Ok((records, Some(last_page))) => {
-                    let rest = stream::iter(paging.start + 1..=last_page).map(fetch).buffered(concurrency);
+                    let rest = stream::iter(paging.start + 1..=last_page)
+                        .map(fetch)
+                        .buffered(concurrency);
                     stream::once(async move { Ok((records, None)) })
                         .chain(rest)
                         .map(|page| page.map(|(records, _)| records))
@@ -56,7 +58,8 @@ fn sequential<F, Fut>(
 ) -> impl futures::Stream<Item = Result<Vec<crate::record::RawRecord>, Error>>
 where
     F: Fn(u64) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = Result<(Vec<crate::record::RawRecord>, Option<u64>), Error>> + Send,
+    Fut: std::future::Future<Output = Result<(Vec<crate::record::RawRecord>, Option<u64>), Error>>
+        + Send,
 {
     let full = move |count: usize| match &paging.page_size {
         Some(size) => count as u64 >= size.default,

@@ -1,0 +1,154 @@
+//! The raw record types: one struct per object in the spec's `record`, with serde
+//! attributes for each quirk the spec declares.
+
+use super::names::{field_ident, type_ident};
+use super::Context;
+use crate::spec::{FieldDef, FieldType, ScalarType};
+use indexmap::IndexMap;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The raw record type's name in every provider module.
+pub const RECORD_TYPE: &str = "Customer";
+
+/// Every struct of the raw record, the top-level one named [`RECORD_TYPE`].
+pub fn record_types(ctx: &Context<'_>) -> TokenStream {
+    let mut out = TokenStream::new();
+    let doc = format!(
+        "A {} customer record exactly as the API sends it: every field the spec declares, typed.\n\n\
+         `Debug` prints no field values: records are personal data.",
+        ctx.spec.title
+    );
+    object_type(ctx, RECORD_TYPE, &doc, &ctx.spec.record, &mut out);
+    out
+}
+
+fn object_type(
+    ctx: &Context<'_>,
+    name: &str,
+    doc: &str,
+    fields: &IndexMap<String, FieldDef>,
+    out: &mut TokenStream,
+) {
+    let rt = &ctx.runtime;
+    let ident = type_ident(name);
+    let mut members = Vec::new();
+    for (key, def) in fields {
+        let field = field_ident(key);
+        let nested_name = format!("{name}_{key}");
+        let ty = field_type(ctx, &nested_name, key, def, out);
+        let mut serde_args = Vec::new();
+        if field.to_string().trim_start_matches("r#") != key {
+            serde_args.push(quote!(rename = #key));
+        }
+        serde_args.extend(quirk_attrs(ctx, def));
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let doc = field_doc(key, def);
+        members.push(quote! {
+            #[doc = #doc]
+            #serde_attr
+            pub #field: #ty
+        });
+    }
+    let type_name = ident.to_string();
+    let serde_crate = format!("{}::__private::serde", ctx.runtime_path);
+    out.extend(quote! {
+        #[doc = #doc]
+        #[derive(Clone, #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize)]
+        #[serde(crate = #serde_crate)]
+        pub struct #ident {
+            #(#members,)*
+        }
+
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#type_name).finish_non_exhaustive()
+            }
+        }
+    });
+}
+
+fn field_doc(key: &str, def: &FieldDef) -> String {
+    let mut doc = def.doc.clone().unwrap_or_else(|| format!("`{key}`."));
+    if let Some(scope) = &def.pii {
+        doc.push_str(&format!(
+            "\n\nPersonal data: `Withheld` when the token lacks the `{scope}` scope."
+        ));
+    }
+    if def.empty_array_is_null {
+        doc.push_str("\n\nThe provider sends `[]` when empty; that reads as `None`.");
+    }
+    doc
+}
+
+/// The serde attributes a field's quirks need.
+fn quirk_attrs(ctx: &Context<'_>, def: &FieldDef) -> Vec<TokenStream> {
+    let raw_fn = |name: &str| format!("{}::raw::{name}", ctx.runtime_path);
+    let mut attrs = Vec::new();
+    if def.pii.is_some() {
+        let withheld = raw_fn("withheld");
+        let known = raw_fn("known");
+        attrs.push(quote!(default = #withheld, deserialize_with = #known));
+        let is_withheld = format!("{}::Pii::is_withheld", ctx.runtime_path);
+        attrs.push(quote!(skip_serializing_if = #is_withheld));
+    } else if def.empty_array_is_null {
+        let helper = raw_fn("empty_array_as_none");
+        attrs.push(quote!(default, deserialize_with = #helper));
+    } else if def.one_or_many {
+        let helper = raw_fn("one_or_many");
+        attrs.push(quote!(default, deserialize_with = #helper));
+    } else if matches!(def.ty, FieldType::Scalar(ScalarType::Json)) {
+        attrs.push(quote!(default));
+    }
+    attrs
+}
+
+/// The Rust type of a field, emitting nested struct types as needed.
+fn field_type(
+    ctx: &Context<'_>,
+    nested_name: &str,
+    key: &str,
+    def: &FieldDef,
+    out: &mut TokenStream,
+) -> TokenStream {
+    let rt = &ctx.runtime;
+    let inner = match &def.ty {
+        FieldType::Scalar(scalar) => scalar_type(ctx, *scalar),
+        FieldType::Object(fields) => {
+            let doc = def
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("The `{key}` object of a raw record."));
+            object_type(ctx, nested_name, &doc, fields, out);
+            let ident = type_ident(nested_name);
+            quote!(#ident)
+        }
+        FieldType::Array(item) => {
+            let item_ty = field_type(ctx, &format!("{nested_name}_item"), key, item, out);
+            quote!(::std::vec::Vec<#item_ty>)
+        }
+    };
+    let is_json = matches!(def.ty, FieldType::Scalar(ScalarType::Json));
+    let optional = (def.nullable || def.empty_array_is_null) && !is_json && !def.one_or_many;
+    let ty = if optional {
+        quote!(::core::option::Option<#inner>)
+    } else {
+        inner
+    };
+    if def.pii.is_some() {
+        quote!(#rt::Pii<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn scalar_type(ctx: &Context<'_>, scalar: ScalarType) -> TokenStream {
+    let rt = &ctx.runtime;
+    match scalar {
+        ScalarType::String => quote!(::std::string::String),
+        ScalarType::Integer => quote!(i64),
+        ScalarType::Number => quote!(f64),
+        ScalarType::Boolean => quote!(bool),
+        ScalarType::Json => quote!(#rt::__private::serde_json::Value),
+    }
+}

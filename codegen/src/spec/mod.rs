@@ -1,0 +1,290 @@
+//! The spec format, version 1: the types a `specs/<provider>.yaml` file deserializes into.
+//!
+//! Every struct denies unknown keys, and the JSON Schema shipped with the project is
+//! derived from these same types (see [`crate::schema`]), so the reference, the schema and
+//! the parser cannot drift apart. Field docs here are the format's reference text.
+
+mod normalize;
+pub mod path;
+mod record;
+pub(crate) mod shorthand;
+
+pub use normalize::{
+    AddressMap, CustomFieldType, DateTimeFormat, EmailMap, LoyaltyMap, MoneyFormat, NationalIdMap,
+    Normalize, PhoneMap, SocialProfileMap, Target, UnixUnit, ValueMap,
+};
+pub use record::{FieldDef, FieldType, ScalarType};
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// A provider spec: one provider's customer API.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Editors' schema reference; ignored by custkit.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// The spec format version. Always `1`.
+    pub version: u32,
+    /// The provider's name: lower snake case, the module name in generated code
+    /// (`tourwell` → `custkit::tourwell`).
+    pub provider: String,
+    /// The provider's display name.
+    pub title: String,
+    /// A description, copied into rustdoc.
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// The base URL. `{name}` parts are variables declared under `variables`.
+    pub base_url: String,
+    /// Variables of `base_url` (a tenant subdomain, a region).
+    #[serde(default)]
+    pub variables: IndexMap<String, Variable>,
+    /// How requests authenticate.
+    pub auth: Auth,
+    /// Defaults that transforms use when a mapping does not say.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// The endpoints, by name. Names become method names (`list_customers`).
+    pub endpoints: IndexMap<String, Endpoint>,
+    /// The endpoint a sync lists every customer with. Defaults to the only endpoint, or
+    /// to `list_customers`.
+    #[serde(default)]
+    pub sync: Option<String>,
+    /// The raw record: every field the provider sends, with its type. Becomes the
+    /// provider module's `Customer` type.
+    pub record: IndexMap<String, FieldDef>,
+    /// How the raw record maps to the unified `custkit::Customer`.
+    pub normalize: Normalize,
+    /// The provider's documented example responses, verbatim. They feed golden tests and
+    /// the sandbox, and are checked against `records` and `pagination` paths.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// A base URL variable.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    /// The value used when none is configured.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// What it is.
+    #[serde(default)]
+    pub doc: Option<String>,
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Auth {
+    /// No authentication.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// A static key sent in a header, exactly as given.
+    Header {
+        /// The header's name (`Api-Key`).
+        name: String,
+    },
+    /// A static key sent as a query parameter.
+    Query {
+        /// The parameter's name.
+        name: String,
+    },
+    /// HTTP basic authentication.
+    Basic,
+}
+
+/// Defaults for transforms.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// The IANA time zone of the provider's naive timestamps (`Asia/Ho_Chi_Minh`).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The ISO 3166 region of national phone numbers without a country code (`VN`).
+    #[serde(default)]
+    pub phone_region: Option<String>,
+    /// The ISO 4217 currency of amounts (`VND`).
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum HttpMethod {
+    /// Parameters in the query string.
+    #[serde(rename = "GET")]
+    Get,
+    /// Parameters in a JSON body.
+    #[serde(rename = "POST")]
+    Post,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// What the endpoint does, for rustdoc.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path below the base URL. `{name}` segments are `in: path` parameters.
+    pub path: String,
+    /// Request parameters, by the name the generated setter has.
+    #[serde(default)]
+    pub params: IndexMap<String, Param>,
+    /// How the endpoint pages. Omitted: one request returns everything.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    /// Where the records are in a response.
+    pub records: Records,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// The query string.
+    Query,
+    /// The JSON body; dotted names nest (`search.name`).
+    Body,
+    /// A header.
+    Header,
+    /// A `{name}` path segment.
+    Path,
+}
+
+/// Parameter types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    /// Text; `min_length`/`max_length` apply.
+    String,
+    /// A whole number; `min`/`max` apply.
+    Integer,
+    /// A number; `min`/`max` apply.
+    Number,
+    /// `true`/`false`.
+    Boolean,
+    /// A calendar date (a `chrono::NaiveDate` in Rust), sent in `format`.
+    Date,
+    /// A date and time (a `chrono::NaiveDateTime`), sent in `format`.
+    Datetime,
+    /// One of `values` (a generated Rust enum).
+    Enum,
+}
+
+/// A request parameter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    /// Where it goes.
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: ParamType,
+    /// The provider's name for it, when it differs from the key.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Whether every request must carry it (it becomes an argument of the endpoint method).
+    #[serde(default)]
+    pub required: bool,
+    /// The smallest allowed value.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// The largest allowed value.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// The fewest characters allowed.
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    /// The most characters allowed.
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    /// For `date`/`datetime`: the `strftime` format the provider expects.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// For `enum`: the allowed values.
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// What it does, for rustdoc.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// An example value, for docs and the sandbox.
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
+}
+
+/// How an endpoint pages.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pagination {
+    /// Numbered pages.
+    PageNumber {
+        /// The query parameter carrying the page number.
+        param: String,
+        /// The first page's number.
+        #[serde(default = "one")]
+        start: u64,
+        /// Dotted path to the last page's number in a response (`meta.last_page`).
+        /// When known, remaining pages are fetched concurrently.
+        #[serde(default)]
+        last_page: Option<String>,
+        /// The page-size parameter, if any.
+        #[serde(default)]
+        page_size: Option<PageSize>,
+    },
+}
+
+fn one() -> u64 {
+    1
+}
+
+/// A page-size parameter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PageSize {
+    /// The query parameter.
+    pub param: String,
+    /// The size to request when the caller sets none; a shorter page is the last.
+    pub default: u64,
+}
+
+/// Where records sit in a response.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Records {
+    /// Dotted path from the top of the body (`data`, `data.customers`); empty for the body.
+    pub path: String,
+    /// What is there.
+    #[serde(default)]
+    pub shape: RecordsShape,
+}
+
+/// The JSON at a records path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordsShape {
+    /// An array of records.
+    #[default]
+    Array,
+    /// One record.
+    Object,
+    /// An array, or a single record object.
+    ArrayOrObject,
+}
+
+/// A documented example response.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The endpoint it answers.
+    pub endpoint: String,
+    /// The JSON file, relative to the spec file.
+    pub file: String,
+}

@@ -1,0 +1,249 @@
+//! Endpoints, parameters and pagination.
+
+use super::{names, placeholders, Checker};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::spec::{Endpoint, Pagination, Param, ParamLocation, ParamType};
+
+pub(super) fn check(checker: &mut Checker<'_>) {
+    let spec = &checker.source.spec;
+    if spec.endpoints.is_empty() {
+        checker.error(
+            "endpoints",
+            Diagnostic::new("a spec needs at least one endpoint"),
+        );
+    }
+    for (name, endpoint) in &spec.endpoints {
+        let key = format!("endpoints.{name}");
+        names::check_identifier(checker, &key, name, true);
+        endpoint_rules(checker, &key, endpoint);
+    }
+    sync_endpoint(checker);
+}
+
+fn sync_endpoint(checker: &mut Checker<'_>) {
+    let spec = &checker.source.spec;
+    let names: Vec<&str> = spec.endpoints.keys().map(String::as_str).collect();
+    match &spec.sync {
+        Some(sync) if !spec.endpoints.contains_key(sync) => checker.error_value(
+            "sync",
+            Diagnostic::new(format!("`sync` names `{sync}`, which is not an endpoint"))
+                .expected(format!("one of {}", names.join(", ")))
+                .maybe_hint(
+                    did_you_mean(sync, &names).map(|best| format!("did you mean `{best}`?")),
+                ),
+        ),
+        None if names.len() > 1 && !names.contains(&"list_customers") => checker.error(
+            "endpoints",
+            Diagnostic::new("with several endpoints, the spec must say which one a sync uses")
+                .hint("add `sync: <endpoint name>` at the top level"),
+        ),
+        _ => {}
+    }
+}
+
+fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
+    if !endpoint.path.starts_with('/') {
+        checker.error_value(
+            &format!("{key}.path"),
+            Diagnostic::new("an endpoint path must start with `/`"),
+        );
+    }
+    let in_path = placeholders(&endpoint.path);
+    for name in &in_path {
+        let declared = endpoint.params.iter().any(|(param_key, param)| {
+            param.location == ParamLocation::Path
+                && param.name.as_deref().unwrap_or(param_key) == *name
+        });
+        if !declared {
+            checker.error_value(
+                &format!("{key}.path"),
+                Diagnostic::new(format!(
+                    "path segment `{{{name}}}` has no `in: path` parameter"
+                ))
+                .hint(format!(
+                    "add `params: {{ {name}: {{ in: path, type: string, required: true }} }}`"
+                )),
+            );
+        }
+    }
+    let mut wire_names: Vec<(String, String)> = Vec::new();
+    for (name, param) in &endpoint.params {
+        let param_key = format!("{key}.params.{name}");
+        names::check_identifier(checker, &param_key, name, true);
+        param_rules(checker, &param_key, param);
+        let wire = param.name.clone().unwrap_or_else(|| name.clone());
+        if param.location == ParamLocation::Path && !in_path.contains(&wire.as_str()) {
+            checker.error(
+                &format!("{param_key}.in"),
+                Diagnostic::new(format!(
+                    "path parameter `{wire}` does not appear in the path"
+                ))
+                .hint(format!("add `{{{wire}}}` to the endpoint's `path`")),
+            );
+        }
+        if let Some((other, _)) = wire_names.iter().find(|(_, existing)| *existing == wire) {
+            checker.error(
+                &param_key,
+                Diagnostic::new(format!(
+                    "parameters `{other}` and `{name}` both send `{wire}`"
+                )),
+            );
+        }
+        wire_names.push((name.clone(), wire));
+    }
+    if let Some(pagination) = &endpoint.pagination {
+        match pagination {
+            Pagination::PageNumber {
+                param,
+                last_page,
+                page_size,
+                start: _,
+            } => {
+                let paging_key = format!("{key}.pagination");
+                for (what, wire) in std::iter::once(("param", param)).chain(
+                    page_size
+                        .iter()
+                        .map(|size| ("page_size.param", &size.param)),
+                ) {
+                    if let Some((owner, _)) =
+                        wire_names.iter().find(|(_, existing)| existing == wire)
+                    {
+                        checker.error_value(
+                            &format!("{paging_key}.{what}"),
+                            Diagnostic::new(format!(
+                                "the paging parameter `{wire}` is also the parameter `{owner}`"
+                            ))
+                            .hint("the pager sets it; remove it from `params`"),
+                        );
+                    }
+                }
+                if last_page
+                    .as_deref()
+                    .is_some_and(|path| path.is_empty() || path.split('.').any(str::is_empty))
+                {
+                    checker.error_value(
+                        &format!("{paging_key}.last_page"),
+                        Diagnostic::new(
+                            "`last_page` must be a dotted path such as `meta.last_page`",
+                        ),
+                    );
+                }
+                if page_size.as_ref().is_some_and(|size| size.default == 0) {
+                    checker.error_value(
+                        &format!("{paging_key}.page_size.default"),
+                        Diagnostic::new("the default page size must be at least 1"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn param_rules(checker: &mut Checker<'_>, key: &str, param: &Param) {
+    let numeric = matches!(param.ty, ParamType::Integer | ParamType::Number);
+    let ty = format!("{:?}", param.ty).to_lowercase();
+    for (rule, present, allowed, types) in [
+        ("min", param.min.is_some(), numeric, "integer and number"),
+        ("max", param.max.is_some(), numeric, "integer and number"),
+        (
+            "min_length",
+            param.min_length.is_some(),
+            param.ty == ParamType::String,
+            "string",
+        ),
+        (
+            "max_length",
+            param.max_length.is_some(),
+            param.ty == ParamType::String,
+            "string",
+        ),
+        (
+            "format",
+            param.format.is_some(),
+            matches!(param.ty, ParamType::Date | ParamType::Datetime),
+            "date and datetime",
+        ),
+        (
+            "values",
+            param.values.is_some(),
+            param.ty == ParamType::Enum,
+            "enum",
+        ),
+    ] {
+        if present && !allowed {
+            checker.error(
+                &format!("{key}.{rule}"),
+                Diagnostic::new(format!("`{rule}` does not apply to a `{ty}` parameter"))
+                    .hint(format!("`{rule}` applies to {types} parameters")),
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (param.min, param.max) {
+        if min > max {
+            checker.error(
+                &format!("{key}.min"),
+                Diagnostic::new(format!("`min` ({min}) is greater than `max` ({max})")),
+            );
+        }
+    }
+    if param.ty == ParamType::Integer {
+        for (rule, bound) in [("min", param.min), ("max", param.max)] {
+            if bound.is_some_and(|value| value.fract() != 0.0) {
+                checker.error_value(
+                    &format!("{key}.{rule}"),
+                    Diagnostic::new(format!("an integer parameter's `{rule}` must be whole")),
+                );
+            }
+        }
+    }
+    if let (Some(min), Some(max)) = (param.min_length, param.max_length) {
+        if min > max {
+            checker.error(
+                &format!("{key}.min_length"),
+                Diagnostic::new("`min_length` is greater than `max_length`"),
+            );
+        }
+    }
+    if matches!(param.ty, ParamType::Date | ParamType::Datetime) {
+        match &param.format {
+            None => checker.error(
+                key,
+                Diagnostic::new(format!("a `{ty}` parameter needs `format`"))
+                    .hint("give the provider's format in strftime notation, such as `%Y-%m-%d`"),
+            ),
+            Some(format) => {
+                super::normalize::check_strftime(checker, &format!("{key}.format"), format)
+            }
+        }
+    }
+    if param.ty == ParamType::Enum {
+        match &param.values {
+            Some(values) if !values.is_empty() => {
+                let mut variants: Vec<String> = Vec::new();
+                for value in values {
+                    let variant = crate::generate::names::variant_name(value);
+                    if variant.is_empty() || variants.contains(&variant) {
+                        checker.error_value(
+                            &format!("{key}.values"),
+                            Diagnostic::new(format!(
+                                "enum value `{value}` does not give a distinct Rust variant name"
+                            )),
+                        );
+                    }
+                    variants.push(variant);
+                }
+            }
+            _ => checker.error(
+                key,
+                Diagnostic::new("an `enum` parameter needs a non-empty `values` list"),
+            ),
+        }
+    }
+    if param.location == ParamLocation::Path && !param.required {
+        checker.error(
+            &format!("{key}.in"),
+            Diagnostic::new("a path parameter must be `required: true`")
+                .hint("add `required: true`"),
+        );
+    }
+}
