@@ -1,1 +1,55 @@
-fn main() {}
+//! `custkit`: sync customers from any provider described by a spec.
+
+mod commands;
+mod sandbox;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Sync customer records from SaaS providers described by specs.
+#[derive(Debug, Parser)]
+#[command(name = "custkit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the generated providers with their endpoints and auth.
+    Providers,
+    /// Pull every customer of a provider and print them as JSON lines.
+    Sync(commands::sync::SyncArgs),
+    /// Validate spec files, reporting every error with its position.
+    Check(commands::check::CheckArgs),
+    /// Print the JSON Schema of the spec format.
+    Schema,
+}
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    /// Everything worked.
+    pub const OK: u8 = 0;
+    /// The sync ran but some records could not be decoded or normalized.
+    pub const RECORD_ERRORS: u8 = 1;
+    /// Bad usage or configuration (unknown provider, missing credential, bad filter).
+    pub const USAGE: u8 = 2;
+    /// The provider failed (HTTP error, bad response, network).
+    pub const PROVIDER: u8 = 3;
+    /// A spec is invalid.
+    pub const SPEC: u8 = 4;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Providers => commands::providers::run(),
+        Command::Sync(args) => commands::sync::run(args),
+        Command::Check(args) => commands::check::run(args),
+        Command::Schema => {
+            print!("{}", custkit_codegen::schema::spec_schema());
+            exit::OK
+        }
+    };
+    ExitCode::from(code)
+}
