@@ -132,7 +132,7 @@ impl Config {
                     errors.extend(validate::validate(&source));
                     loaded.push(source);
                 }
-                Err(diagnostic) => errors.push(diagnostic),
+                Err(diagnostic) => errors.push(*diagnostic),
             }
         }
         let mut seen: Vec<(&str, &str)> = Vec::new();

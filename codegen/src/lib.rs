@@ -3,12 +3,10 @@
 //! Use it from a `build.rs`, like `prost-build`:
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     if let Err(errors) = custkit_codegen::Config::new().specs_dir("specs").generate() {
-//!         eprintln!("{errors}");
-//!         std::process::exit(1);
-//!     }
+//! // In build.rs's `main`:
+//! if let Err(errors) = custkit_codegen::Config::new().specs_dir("specs").generate() {
+//!     eprintln!("{errors}");
+//!     std::process::exit(1);
 //! }
 //! ```
 //!

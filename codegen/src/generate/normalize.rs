@@ -469,12 +469,12 @@ fn each_items(
     let _ = ctx;
     let scope = match &item.ty {
         FieldType::Object(fields) => Scope {
-            place: quote!((*item)),
+            place: quote!(item),
             fields: fields.clone(),
             scalar_item: false,
         },
         _ => Scope {
-            place: quote!((*item)),
+            place: quote!(item),
             fields: IndexMap::new(),
             scalar_item: true,
         },
@@ -668,8 +668,9 @@ fn source_value(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<Toke
             if !scope.scalar_item {
                 return Err("`.` used outside `each`".to_string());
             }
+            // The item is already a reference.
             let place = &scope.place;
-            quote!(#rt::normalize::AsValue::as_value(&#place))
+            quote!(#rt::normalize::AsValue::as_value(#place))
         } else {
             let resolved = path::resolve(&scope.fields, from)?;
             access(

@@ -72,17 +72,21 @@ fn locate_diagnostic(
 }
 
 /// Reads and parses one spec. Syntax and shape errors come back as diagnostics.
-pub fn load(path: &Path, display_path: String) -> Result<SourceSpec, Diagnostic> {
+pub fn load(path: &Path, display_path: String) -> Result<SourceSpec, Box<Diagnostic>> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         let mut diagnostic = Diagnostic::new(format!("cannot read the spec: {error}"));
         diagnostic.file = display_path.clone();
-        diagnostic
+        Box::new(diagnostic)
     })?;
     parse(text, path.to_path_buf(), display_path)
 }
 
 /// Parses spec text.
-pub fn parse(text: String, path: PathBuf, display_path: String) -> Result<SourceSpec, Diagnostic> {
+pub fn parse(
+    text: String,
+    path: PathBuf,
+    display_path: String,
+) -> Result<SourceSpec, Box<Diagnostic>> {
     let locations = Locations::index(&text);
     match serde_yaml::from_str::<Spec>(&text) {
         Ok(spec) => Ok(SourceSpec {
@@ -92,7 +96,12 @@ pub fn parse(text: String, path: PathBuf, display_path: String) -> Result<Source
             locations,
             display_path,
         }),
-        Err(error) => Err(from_serde_error(&error, &text, &locations, &display_path)),
+        Err(error) => Err(Box::new(from_serde_error(
+            &error,
+            &text,
+            &locations,
+            &display_path,
+        ))),
     }
 }
 
