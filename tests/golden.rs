@@ -182,3 +182,108 @@ fn xtrakit_quirks_normalize_as_documented() {
     assert_eq!(jane["addresses"][0]["line2"], "Apt 4B, Downtown Complex");
     assert_eq!(jane["groups"], serde_json::json!(["1"]));
 }
+
+/// LadiFlow: typed custom fields from `{name, value, data_type}` items (numbers sent as
+/// numbers or text, blanks dropped), a 0-based `dob_month`, Zalo identities.
+#[test]
+fn ladiflow_quirks_normalize_as_documented() {
+    let provider = custkit::provider("ladiflow").expect("ladiflow spec");
+    let customers = normalize_example(provider, &provider.examples[0]);
+    let customer = &customers[0];
+    assert_eq!(customer["remote_id"], "662c801d7fd0573d9b2f23a8");
+    assert_eq!(customer["birth_date"], "2024-04-10", "dob_month 3 is April");
+    assert_eq!(customer["phones"][0]["e164"], "+84363042200");
+    assert_eq!(customer["family_name"], Value::Null, "\"\" is no name");
+    assert_eq!(customer["social_profiles"][0]["id"], "8870236147300259240");
+    let field = |name: &str| {
+        customer["custom_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|field| field["name"] == name)
+            .map(|field| field["value"].clone())
+    };
+    assert_eq!(
+        field("last_order_total"),
+        Some(serde_json::json!({"type": "number", "value": "321321"}))
+    );
+    assert_eq!(
+        field("last_order_created_at"),
+        Some(serde_json::json!({"type": "date_time", "value": "2024-04-25T07:02:50Z"}))
+    );
+    assert_eq!(
+        field("channel_urls"),
+        Some(serde_json::json!({"type": "list", "value": ["173672"]})),
+        "a check box's null choice is dropped"
+    );
+    assert_eq!(
+        field("payment_method"),
+        Some(serde_json::json!({"type": "text", "value": "2"})),
+        "no data_type reads as text"
+    );
+    assert_eq!(
+        field("last_order_shipping_fee"),
+        None,
+        "a NUMBER sent as \"\" is empty"
+    );
+    assert_eq!(field("last_order_status"), None, "blank text is empty");
+}
+
+/// MeeDee: `total_spent` is decimal text, points are exact decimals, PII sent as `null`
+/// (the example's token has the PII scope) is known-empty, not withheld.
+#[test]
+fn meedee_quirks_normalize_as_documented() {
+    let provider = custkit::provider("meedee").expect("meedee spec");
+    let customers = normalize_example(provider, &provider.examples[0]);
+    let customer = &customers[0];
+    assert_eq!(
+        customer["remote_id"],
+        "4b1a5ef8-f4a2-4fb2-99d5-dddd1076e1bb"
+    );
+    assert_eq!(customer["code"], "CUS-000380");
+    assert_eq!(
+        customer["total_spent"],
+        serde_json::json!({"amount": "600", "currency": "THB"})
+    );
+    assert_eq!(customer["loyalty"]["points"], "30");
+    assert_eq!(customer["loyalty"]["available_points"], "10");
+    assert_eq!(customer["visit_count"], 4);
+    assert_eq!(customer["active"], true);
+    assert_eq!(customer["phones"][0]["e164"], "+66812345678");
+    assert_eq!(
+        customer["emails"],
+        serde_json::json!([]),
+        "null email: known, empty"
+    );
+    assert_eq!(customer["birth_date"], Value::Null);
+    assert_eq!(customer["addresses"][0]["country"], "Thailand");
+    assert_eq!(customer["created_at"], "2026-05-11T15:12:59.723Z");
+}
+
+/// Clopos: gender 1/2/null, `phone` plus `phones[]`, `address_data` null or an array,
+/// `spent` a float read as an exact amount.
+#[test]
+fn clopos_quirks_normalize_as_documented() {
+    let provider = custkit::provider("clopos").expect("clopos spec");
+    let customers = normalize_example(provider, &provider.examples[0]);
+    let (aysel, rauf) = (&customers[0], &customers[1]);
+    assert_eq!(aysel["gender"], "female", "2 is female");
+    assert_eq!(rauf["gender"], "unknown", "null is unspecified");
+    assert_eq!(aysel["phones"][0]["e164"], "+994501234567");
+    assert_eq!(
+        aysel["phones"][1]["e164"], "+994557654321",
+        "phones[] adds numbers"
+    );
+    assert_eq!(rauf["phones"], serde_json::json!([]));
+    assert_eq!(
+        aysel["total_spent"],
+        serde_json::json!({"amount": "1250.4", "currency": "AZN"})
+    );
+    assert_eq!(
+        rauf["addresses"],
+        serde_json::json!([]),
+        "address_data: null"
+    );
+    assert_eq!(aysel["groups"], serde_json::json!(["VIP"]));
+    assert_eq!(rauf["active"], false);
+}

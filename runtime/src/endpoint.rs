@@ -12,7 +12,7 @@ pub enum Method {
 /// Everything the runtime needs to call one endpoint and find its records. Generated
 /// code declares one `static` per endpoint.
 pub struct EndpointSpec {
-    /// The provider's name (`tourwell`).
+    /// The provider's name (`acme`).
     pub provider: &'static str,
     /// The endpoint's name in the spec (`list_customers`).
     pub name: &'static str,
@@ -26,6 +26,8 @@ pub struct EndpointSpec {
     pub pagination: Pagination,
     /// The body flag that says whether a call succeeded, if the provider has one.
     pub success: Option<crate::http::envelope::SuccessFlag>,
+    /// Groups of parameters of which every call must set at least one (by provider name).
+    pub one_of: &'static [&'static [&'static str]],
     /// The parameters the endpoint accepts.
     pub params: &'static [crate::http::ParamSpec],
     /// Decodes and normalizes one record of this endpoint (generated from the spec).
@@ -60,6 +62,21 @@ pub enum Pagination {
     None,
     /// Numbered pages: `?page=1`, `?page=2`, ...
     PageNumber(PageNumber),
+    /// Each response gives the next page's cursor.
+    Cursor(Cursor),
+}
+
+/// Cursor paging.
+#[derive(Debug)]
+pub struct Cursor {
+    /// The parameter that carries the cursor (the first request has none).
+    pub param: &'static str,
+    /// Keys to the next page's cursor in a response; `null` or absent on the last page.
+    pub next: &'static [&'static str],
+    /// Keys to a flag saying whether there are more pages, if the provider sends one.
+    pub has_more: Option<&'static [&'static str]>,
+    /// The page-size parameter, if the provider has one.
+    pub page_size: Option<PageSize>,
 }
 
 /// Page-number paging.
@@ -73,14 +90,18 @@ pub struct PageNumber {
     /// Known, the remaining pages are fetched concurrently; unknown, paging stops at the
     /// first page with fewer records than `page_size` (or with none).
     pub last_page: Option<&'static [&'static str]>,
+    /// Keys to the total number of records in a response: with the page size it gives
+    /// the last page, like [`last_page`](PageNumber::last_page).
+    pub total: Option<&'static [&'static str]>,
     /// The page size parameter, if the provider has one.
     pub page_size: Option<PageSize>,
 }
 
-/// A page-size parameter.
+/// A page-size parameter. It goes where the method puts parameters (query for `GET`,
+/// body for `POST`) unless the endpoint declares it; a declared one the caller set wins.
 #[derive(Debug)]
 pub struct PageSize {
-    /// The query parameter.
+    /// The parameter.
     pub param: &'static str,
     /// The size requested when the caller sets none.
     pub default: u64,

@@ -30,6 +30,14 @@ pub enum Error {
         /// The rule it broke.
         reason: String,
     },
+    /// A token could not be obtained from the provider's token endpoint.
+    #[error("{provider}: authentication failed: {reason}")]
+    Auth {
+        /// The provider.
+        provider: &'static str,
+        /// What went wrong, with credentials masked and no token.
+        reason: String,
+    },
     /// The provider answered with an error status.
     #[error("{provider} {endpoint}: HTTP {status}{}: {body_excerpt}", hint_for(*status))]
     Status {

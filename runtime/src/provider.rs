@@ -7,9 +7,9 @@ use crate::http::AuthScheme;
 /// A provider, as its spec describes it.
 #[derive(Debug)]
 pub struct ProviderInfo {
-    /// The provider's name (`tourwell`): the spec's file stem and module name.
+    /// The provider's name (`acme`): the spec's file stem and module name.
     pub name: &'static str,
-    /// Its display name (`Tourwell`).
+    /// Its display name (`Acme`).
     pub title: &'static str,
     /// The base URL template; `{name}` parts are [`variables`](ProviderInfo::variables).
     pub base_url: &'static str,

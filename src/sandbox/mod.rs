@@ -9,6 +9,7 @@ use axum::routing::any;
 use axum::Router;
 use custkit::{ClientConfig, ProviderInfo};
 use custkit_runtime::endpoint::{EndpointSpec, Pagination};
+use custkit_runtime::http::token::TokenPlacement;
 use custkit_runtime::http::AuthScheme;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -99,6 +100,13 @@ fn authorized(auth: AuthScheme, headers: &HeaderMap, query: &HashMap<String, Str
         AuthScheme::Basic => {
             header("authorization").is_some_and(|value| value.starts_with("Basic "))
         }
+        // The sandbox does not serve token endpoints yet: any token in the right place.
+        AuthScheme::Token(exchange) => match exchange.send {
+            TokenPlacement::Bearer => {
+                header("authorization").is_some_and(|value| value.starts_with("Bearer "))
+            }
+            TokenPlacement::Header(name) => header(name).is_some(),
+        },
     }
 }
 
@@ -134,6 +142,7 @@ async fn serve(
             .get(paging.param)
             .and_then(|page| page.parse::<u64>().ok())
             .is_none_or(|page| page == paging.start),
+        Pagination::Cursor(paging) => !query.contains_key(paging.param),
     };
     let body = if first_page {
         example.body.to_string()

@@ -27,6 +27,7 @@ fn dotted(path: &str) -> Vec<&str> {
 /// Everything but the raw types and the normalizer.
 pub fn client(ctx: &Context<'_>, examples: &[(String, String)]) -> TokenStream {
     let mut out = TokenStream::new();
+    out.extend(token_exchange(ctx));
     out.extend(provider_info(ctx, examples));
     for (name, endpoint) in &ctx.spec.endpoints {
         out.extend(endpoint_static(ctx, name, endpoint));
@@ -44,6 +45,92 @@ fn auth_scheme(ctx: &Context<'_>) -> TokenStream {
         Auth::Header { name } => quote!(#rt::http::AuthScheme::Header { name: #name }),
         Auth::Query { name } => quote!(#rt::http::AuthScheme::Query { name: #name }),
         Auth::Basic => quote!(#rt::http::AuthScheme::Basic),
+        Auth::Oauth2ClientCredentials { .. } | Auth::TokenExchange { .. } => {
+            quote!(#rt::http::AuthScheme::Token(&TOKEN_EXCHANGE))
+        }
+    }
+}
+
+/// The token endpoint static of a token scheme (nothing for the others).
+fn token_exchange(ctx: &Context<'_>) -> TokenStream {
+    let rt = &ctx.runtime;
+    let token = quote!(#rt::http::token);
+    let credential = |name: &str| quote!(#token::TokenField { name: #name, value: #token::TokenValue::Credential(#name) });
+    let constant = |name: &str, value: &str| quote!(#token::TokenField { name: #name, value: #token::TokenValue::Const(#value) });
+    let (path, encoding, fields, credentials, token_path, expires_in, send) = match &ctx.spec.auth {
+        Auth::Oauth2ClientCredentials { token_path, scope } => {
+            let mut fields = vec![
+                constant("grant_type", "client_credentials"),
+                credential("client_id"),
+                credential("client_secret"),
+            ];
+            if let Some(scope) = scope {
+                fields.push(constant("scope", scope));
+            }
+            (
+                token_path.as_str(),
+                quote!(Form),
+                fields,
+                vec!["client_id".to_string(), "client_secret".to_string()],
+                "access_token",
+                Some("expires_in"),
+                quote!(#token::TokenPlacement::Bearer),
+            )
+        }
+        Auth::TokenExchange {
+            path,
+            encoding,
+            credentials,
+            fields,
+            token: token_at,
+            expires_in,
+            header,
+        } => {
+            let mut all: Vec<TokenStream> =
+                credentials.iter().map(|name| credential(name)).collect();
+            all.extend(fields.iter().map(|(name, value)| constant(name, value)));
+            let encoding = match encoding {
+                crate::spec::TokenEncoding::Json => quote!(Json),
+                crate::spec::TokenEncoding::Form => quote!(Form),
+            };
+            let send = match header {
+                Some(name) => quote!(#token::TokenPlacement::Header(#name)),
+                None => quote!(#token::TokenPlacement::Bearer),
+            };
+            (
+                path.as_str(),
+                encoding,
+                all,
+                credentials.clone(),
+                token_at.as_str(),
+                expires_in.as_deref(),
+                send,
+            )
+        }
+        _ => return TokenStream::new(),
+    };
+    let token_keys = dotted(token_path);
+    let expires_in = option_path(expires_in);
+    quote! {
+        /// The token endpoint requests authenticate with.
+        pub static TOKEN_EXCHANGE: #token::TokenExchange = #token::TokenExchange {
+            path: #path,
+            encoding: #token::TokenEncoding::#encoding,
+            fields: &[#(#fields),*],
+            credentials: &[#(#credentials),*],
+            token: &[#(#token_keys),*],
+            expires_in: #expires_in,
+            send: #send,
+        };
+    }
+}
+
+/// The names of the credentials a token scheme sends.
+fn token_credentials(auth: &Auth) -> Vec<String> {
+    match auth {
+        Auth::Oauth2ClientCredentials { .. } => vec!["client_id".into(), "client_secret".into()],
+        Auth::TokenExchange { credentials, .. } => credentials.clone(),
+        _ => Vec::new(),
     }
 }
 
@@ -101,39 +188,55 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             param,
             start,
             last_page,
+            total,
             page_size,
         }) => {
-            let last_page = match last_page {
-                Some(path) => {
-                    let keys = dotted(path);
-                    quote!(::core::option::Option::Some(&[#(#keys),*]))
-                }
-                None => quote!(::core::option::Option::None),
-            };
-            let page_size = match page_size {
-                Some(size) => {
-                    let (param, default) = (&size.param, size.default);
-                    quote!(::core::option::Option::Some(#rt::endpoint::PageSize { param: #param, default: #default }))
-                }
-                None => quote!(::core::option::Option::None),
-            };
+            let last_page = option_path(last_page.as_deref());
+            let total = option_path(total.as_deref());
+            let page_size = page_size_tokens(ctx, page_size.as_ref());
             quote!(#rt::endpoint::Pagination::PageNumber(#rt::endpoint::PageNumber {
                 param: #param,
                 start: #start,
                 last_page: #last_page,
+                total: #total,
+                page_size: #page_size,
+            }))
+        }
+        Some(Pagination::Cursor {
+            param,
+            next,
+            has_more,
+            page_size,
+        }) => {
+            let next = dotted(next);
+            let has_more = option_path(has_more.as_deref());
+            let page_size = page_size_tokens(ctx, page_size.as_ref());
+            quote!(#rt::endpoint::Pagination::Cursor(#rt::endpoint::Cursor {
+                param: #param,
+                next: &[#(#next),*],
+                has_more: #has_more,
                 page_size: #page_size,
             }))
         }
     };
     let params = endpoint.params.iter().map(|(key, param)| {
         let wire = wire_name(key, param);
-        let location = location(ctx, param.location);
+        let location = location(ctx, param);
         let kind = param_kind(ctx, param);
         let required = param.required;
         let doc = param.doc.clone().unwrap_or_default();
         quote!(#rt::http::ParamSpec { name: #wire, location: #location, kind: #kind, required: #required, doc: #doc })
     });
     let success = success_flag(ctx);
+    let one_of = endpoint.one_of.values().map(|members| {
+        let wires = members
+            .iter()
+            .map(|member| match endpoint.params.get(member) {
+                Some(param) => wire_name(member, param),
+                None => member.as_str(),
+            });
+        quote!(&[#(#wires),*])
+    });
     let doc = format!("How the runtime calls `{name}`.");
     quote! {
         #[doc = #doc]
@@ -148,9 +251,33 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             },
             pagination: #pagination,
             success: #success,
+            one_of: &[#(#one_of),*],
             params: &[#(#params),*],
             normalize: normalize_record,
         };
+    }
+}
+
+/// `Some(PageSize { .. })` or `None`.
+fn page_size_tokens(ctx: &Context<'_>, size: Option<&crate::spec::PageSize>) -> TokenStream {
+    let rt = &ctx.runtime;
+    match size {
+        Some(size) => {
+            let (param, default) = (&size.param, size.default);
+            quote!(::core::option::Option::Some(#rt::endpoint::PageSize { param: #param, default: #default }))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// `Some(&["a", "b"])` for a dotted path, or `None`.
+fn option_path(path: Option<&str>) -> TokenStream {
+    match path {
+        Some(path) => {
+            let keys = dotted(path);
+            quote!(::core::option::Option::Some(&[#(#keys),*]))
+        }
+        None => quote!(::core::option::Option::None),
     }
 }
 
@@ -186,9 +313,12 @@ fn success_flag(ctx: &Context<'_>) -> TokenStream {
     }))
 }
 
-fn location(ctx: &Context<'_>, location: ParamLocation) -> TokenStream {
+fn location(ctx: &Context<'_>, param: &Param) -> TokenStream {
     let rt = &ctx.runtime;
-    match location {
+    if let Some(array) = &param.indexed_pair {
+        return quote!(#rt::http::Location::IndexedPair(#array));
+    }
+    match param.location {
         ParamLocation::Query => quote!(#rt::http::Location::Query),
         ParamLocation::Body => quote!(#rt::http::Location::Body),
         ParamLocation::Header => quote!(#rt::http::Location::Header),
@@ -222,7 +352,7 @@ fn enum_ident(endpoint: &str, key: &str) -> Ident {
 }
 
 /// The setter argument type, and the statements that record `value` with its rule into
-/// the `Params` at `params`.
+/// the `Params` at `params`. A `list` parameter takes any iterable of its item type.
 fn setter_parts(
     ctx: &Context<'_>,
     endpoint: &str,
@@ -232,9 +362,47 @@ fn setter_parts(
 ) -> (TokenStream, TokenStream) {
     let rt = &ctx.runtime;
     let wire = wire_name(key, param);
-    let location = location(ctx, param.location);
-    let set = |value: TokenStream, rule: TokenStream| quote!(#params.set(#location, #wire, #value, #rule););
-    let ok = quote!(::core::result::Result::Ok(()));
+    let location = location(ctx, param);
+    let (ty, prelude, value, rule) = item_parts(ctx, endpoint, key, param);
+    if !param.list {
+        return (
+            ty,
+            quote! {
+                #prelude
+                let rule = #rule;
+                #params.set(#location, #wire, #value, rule);
+            },
+        );
+    }
+    (
+        quote!(impl ::core::iter::IntoIterator<Item = #ty>),
+        quote! {
+            let values = value;
+            let mut items = ::std::vec::Vec::new();
+            let mut rule: ::core::result::Result<(), ::std::string::String> = ::core::result::Result::Ok(());
+            for value in values {
+                #prelude
+                let item_rule = #rule;
+                if rule.is_ok() {
+                    rule = item_rule;
+                }
+                items.push(#value);
+            }
+            #params.set(#location, #wire, #rt::http::ParamValue::List(items), rule);
+        },
+    )
+}
+
+/// One value's argument type, the statements preparing it, its `ParamValue` expression
+/// and its rule expression, all reading `value`.
+fn item_parts(
+    ctx: &Context<'_>,
+    endpoint: &str,
+    key: &str,
+    param: &Param,
+) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    let rt = &ctx.runtime;
+    let ok = quote!(::core::result::Result::<(), ::std::string::String>::Ok(()));
     let bound_f64 = |bound: Option<f64>| match bound {
         Some(value) => quote!(::core::option::Option::Some(#value)),
         None => quote!(::core::option::Option::None),
@@ -250,6 +418,7 @@ fn setter_parts(
         Some(value) => quote!(::core::option::Option::Some(#value)),
         None => quote!(::core::option::Option::None),
     };
+    let none = TokenStream::new();
     match param.ty {
         ParamType::String => {
             let rule = if param.min_length.is_some() || param.max_length.is_some() {
@@ -258,14 +427,12 @@ fn setter_parts(
             } else {
                 ok
             };
-            (quote!(impl ::core::convert::Into<::std::string::String>), {
-                let store = set(quote!(#rt::http::ParamValue::Text(value)), quote!(rule));
-                quote! {
-                    let value: ::std::string::String = value.into();
-                    let rule = #rule;
-                    #store
-                }
-            })
+            (
+                quote!(impl ::core::convert::Into<::std::string::String>),
+                quote!(let value: ::std::string::String = value.into();),
+                quote!(#rt::http::ParamValue::Text(value)),
+                rule,
+            )
         }
         ParamType::Integer => {
             let rule = if param.min.is_some() || param.max.is_some() {
@@ -276,7 +443,9 @@ fn setter_parts(
             };
             (
                 quote!(i64),
-                set(quote!(#rt::http::ParamValue::Integer(value)), rule),
+                none,
+                quote!(#rt::http::ParamValue::Integer(value)),
+                rule,
             )
         }
         ParamType::Number => {
@@ -288,12 +457,16 @@ fn setter_parts(
             };
             (
                 quote!(f64),
-                set(quote!(#rt::http::ParamValue::Number(value)), rule),
+                none,
+                quote!(#rt::http::ParamValue::Number(value)),
+                rule,
             )
         }
         ParamType::Boolean => (
             quote!(bool),
-            set(quote!(#rt::http::ParamValue::Bool(value)), ok),
+            none,
+            quote!(#rt::http::ParamValue::Bool(value)),
+            ok,
         ),
         ParamType::Date | ParamType::Datetime => {
             let format = param.format.clone().unwrap_or_default();
@@ -304,20 +477,18 @@ fn setter_parts(
             };
             (
                 ty,
-                set(
-                    quote!(#rt::http::ParamValue::Text(value.format(#format).to_string())),
-                    ok,
-                ),
+                none,
+                quote!(#rt::http::ParamValue::Text(value.format(#format).to_string())),
+                ok,
             )
         }
         ParamType::Enum => {
             let ident = enum_ident(endpoint, key);
             (
                 quote!(#ident),
-                set(
-                    quote!(#rt::http::ParamValue::Text(value.as_str().to_string())),
-                    ok,
-                ),
+                none,
+                quote!(#rt::http::ParamValue::Text(value.as_str().to_string())),
+                ok,
             )
         }
     }
@@ -361,6 +532,9 @@ fn request_builder(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
     let ident = builder_ident(name);
     let endpoint_static = static_ident(name);
     let mut enums = TokenStream::new();
+    for (group, members) in &endpoint.one_of {
+        enums.extend(one_of_enum(ctx, name, endpoint, group, members));
+    }
     let mut setters = Vec::new();
     for (key, param) in &endpoint.params {
         if param.ty == ParamType::Enum {
@@ -419,13 +593,109 @@ fn request_builder(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
     }
 }
 
+/// A one-of group's type: an enum with one variant per member, so a call must choose at
+/// least one (the request builder's setters add more).
+fn one_of_enum(
+    ctx: &Context<'_>,
+    endpoint_name: &str,
+    endpoint: &Endpoint,
+    group: &str,
+    members: &[String],
+) -> TokenStream {
+    let rt = &ctx.runtime;
+    let ident = type_ident(group);
+    let mut variants = Vec::new();
+    let mut constructors = Vec::new();
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    for member in members {
+        let Some(param) = endpoint.params.get(member) else {
+            continue;
+        };
+        let variant = type_ident(member);
+        let method = field_ident(member);
+        let (arg_ty, _, value, rule) = item_parts(ctx, endpoint_name, member, param);
+        let payload = if param.ty == ParamType::String {
+            quote!(::std::string::String)
+        } else {
+            arg_ty.clone()
+        };
+        let wire = wire_name(member, param);
+        let location = location(ctx, param);
+        // The payload is already converted (a `String`, not `impl Into<String>`).
+        let body = quote! {
+            let rule = #rule;
+            params.set(#location, #wire, #value, rule);
+        };
+        let doc = param_doc(member, param);
+        let convert = if param.ty == ParamType::String {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
+        variants.push(quote!(#[doc = #doc] #variant(#payload)));
+        let constructor_doc = format!("Gives `{wire}`.");
+        constructors.push(quote! {
+            #[doc = #constructor_doc]
+            pub fn #method(value: #arg_ty) -> #ident {
+                #ident::#variant(#convert)
+            }
+        });
+        arms.push(quote!(#ident::#variant(value) => { #body }));
+        names.push(quote!(#ident::#variant(_) => #wire));
+    }
+    let listed = members
+        .iter()
+        .map(|member| format!("`{member}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = format!(
+        "At least one of {listed}: `{endpoint_name}` needs one, so a call without any does \
+         not compile. Give more with the request's setters."
+    );
+    let type_name = ident.to_string();
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, PartialEq)]
+        pub enum #ident {
+            #(#variants,)*
+        }
+
+        impl #ident {
+            #(#constructors)*
+
+            fn apply(self, params: &mut #rt::http::Params) {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        /// Names the parameter given, never its value (personal data).
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let given = match self {
+                    #(#names,)*
+                };
+                f.debug_tuple(#type_name).field(&given).finish()
+            }
+        }
+    }
+}
+
 fn param_enum(endpoint: &str, key: &str, param: &Param) -> TokenStream {
     let ident = enum_ident(endpoint, key);
     let values = param.values.clone().unwrap_or_default();
-    let variants: Vec<Ident> = values
-        .iter()
-        .map(|value| Ident::new(&variant_name(value), Span::call_site()))
-        .collect();
+    let variants: Vec<Ident> = match &param.variants {
+        Some(names) => names
+            .iter()
+            .map(|name| Ident::new(&variant_name(name), Span::call_site()))
+            .collect(),
+        None => values
+            .iter()
+            .map(|value| Ident::new(&variant_name(value), Span::call_site()))
+            .collect(),
+    };
     let docs = values.iter().map(|value| format!("`{value}`"));
     let doc = format!("The values `{key}` accepts.");
     quote! {
@@ -489,6 +759,20 @@ fn client_types(ctx: &Context<'_>) -> TokenStream {
                 }
             }
         }
+        Auth::Oauth2ClientCredentials { .. } | Auth::TokenExchange { .. } => {
+            let setters = token_credentials(&spec.auth).into_iter().map(|name| {
+                let method = field_ident(&name);
+                let doc = format!("Sets `{name}`, sent to the token endpoint to obtain tokens.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(mut self, value: impl ::core::convert::Into<#rt::Secret>) -> Self {
+                        self.config = self.config.credential(#name, value);
+                        self
+                    }
+                }
+            });
+            quote!(#(#setters)*)
+        }
         Auth::Basic => quote! {
             /// Sets the HTTP basic auth user name and password.
             pub fn basic_auth(
@@ -515,13 +799,22 @@ fn client_types(ctx: &Context<'_>) -> TokenStream {
             let (_, body) = setter_parts(ctx, name, key, param, &quote!(request.params));
             quote!({ let value = #arg; #body })
         });
+        let group_args = endpoint.one_of.keys().map(|group| {
+            let (arg, ty) = (field_ident(group), type_ident(group));
+            quote!(#arg: #ty)
+        });
+        let group_applies = endpoint.one_of.keys().map(|group| {
+            let arg = field_ident(group);
+            quote!(#arg.apply(&mut request.params);)
+        });
         let doc = endpoint.doc.clone().unwrap_or_else(|| format!("Starts a `{name}` request."));
         quote! {
             #[doc = #doc]
-            pub fn #method(&self, #(#args),*) -> #builder {
+            pub fn #method(&self, #(#args,)* #(#group_args),*) -> #builder {
                 #[allow(unused_mut)]
                 let mut request = #builder { executor: self.executor.clone(), params: #rt::http::Params::new() };
                 #(#setters)*
+                #(#group_applies)*
                 request
             }
         }

@@ -7,8 +7,8 @@ use super::Context;
 use crate::spec::path::{self, Step};
 use crate::spec::Target;
 use crate::spec::{
-    AddressMap, CustomFieldType, DateTimeFormat, FieldDef, FieldType, ScalarType, UnixUnit,
-    ValueMap,
+    AddressMap, CustomFieldList, CustomFieldType, DateTimeFormat, FieldDef, FieldType, ScalarType,
+    UnixUnit, ValueMap,
 };
 use indexmap::IndexMap;
 use proc_macro2::TokenStream;
@@ -168,6 +168,9 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
     for (name, map) in &n.custom_fields {
         body.push(custom_field(ctx, &record, name, map)?);
     }
+    for list in &n.custom_field_list {
+        body.push(custom_field_list(ctx, &record, list)?);
+    }
 
     let normalize_doc = format!(
         "Normalizes this record into the unified [`Customer`]({}::Customer). `raw_json` is the \
@@ -252,9 +255,19 @@ fn withheld_checks<'a>(scope: &Scope, paths: impl Iterator<Item = &'a str>) -> V
         .collect()
 }
 
-/// Every record-level path a value reads (`from`, `each`, and those of `first_of`).
+/// A value read from `path` with no transforms.
+fn path_value(path: &str) -> ValueMap {
+    ValueMap(crate::spec::normalize_value_from(path))
+}
+
+/// Every record-level path a value reads (`from`, `each`, `date_parts`, and those of
+/// `first_of`).
 fn source_paths(map: &ValueMap) -> Vec<&str> {
     let mut paths: Vec<&str> = map.each.as_deref().into_iter().collect();
+    if let Some(parts) = &map.date_parts {
+        paths.extend(parts.year.as_deref());
+        paths.extend([parts.month.as_str(), parts.day.as_str()]);
+    }
     if let (None, Some(from)) = (&map.each, &map.from) {
         paths.push(from);
     }
@@ -439,6 +452,85 @@ fn custom_field(
     })
 }
 
+/// Custom fields sent as data: one typed field per array item, its type looked up from
+/// the item's type name.
+fn custom_field_list(
+    ctx: &Context<'_>,
+    record: &Scope,
+    list: &CustomFieldList,
+) -> Result<TokenStream, String> {
+    let rt = &ctx.runtime;
+    let (items, scope) = each_items(ctx, record, &list.each)?;
+    let name = target(
+        ctx,
+        &scope,
+        &path_value(&list.name),
+        Target::Text,
+        "custom_fields",
+    )?;
+    let mut kinds: Vec<CustomFieldType> = vec![CustomFieldType::Text];
+    for ty in list.types.values() {
+        if !kinds.contains(ty) {
+            kinds.push(*ty);
+        }
+    }
+    let kind_index = |ty: CustomFieldType| kinds.iter().position(|k| *k == ty).unwrap_or(0);
+    let type_of = match &list.type_from {
+        Some(path) => {
+            let value = source_value(ctx, &scope, &path_value(path))?;
+            let pairs = list.types.iter().map(|(from, ty)| {
+                let index = kind_index(*ty);
+                quote!((#from, #index))
+            });
+            quote!(#rt::normalize::enum_map(&#value, &[#(#pairs),*]).unwrap_or(0usize))
+        }
+        None => quote!(0usize),
+    };
+    let mut arms = Vec::new();
+    for (index, ty) in kinds.iter().enumerate() {
+        let mut map = path_value(&list.value);
+        let value = match ty {
+            CustomFieldType::List => {
+                let items = list.items.as_deref().unwrap_or(&list.value);
+                map.each = Some(items.to_string());
+                map.from = Some(".".to_string());
+                let texts = target(ctx, &scope, &map, Target::List, "custom_fields")?;
+                quote!({
+                    let texts: ::std::vec::Vec<::std::string::String> = #texts;
+                    (!texts.is_empty()).then_some(#rt::model::CustomValue::List(texts))
+                })
+            }
+            _ => {
+                map.datetime = Some(list.datetime.clone().unwrap_or_else(|| "rfc3339".into()));
+                map.date = Some(list.date.clone().unwrap_or_else(|| "iso".into()));
+                let wrap = match ty {
+                    CustomFieldType::Number => quote!(Number),
+                    CustomFieldType::Bool => quote!(Bool),
+                    CustomFieldType::Date => quote!(Date),
+                    CustomFieldType::Datetime => quote!(DateTime),
+                    CustomFieldType::Money => quote!(Money),
+                    _ => quote!(Text),
+                };
+                let value = target(ctx, &scope, &map, Target::of_custom(*ty), "custom_fields")?;
+                quote!((#value).map(#rt::model::CustomValue::#wrap))
+            }
+        };
+        arms.push(quote!(#index => #value,));
+    }
+    Ok(quote! {
+        for item in #items {
+            let ::core::option::Option::Some(name) = (#name) else { continue };
+            let value = match #type_of {
+                #(#arms)*
+                _ => ::core::option::Option::None,
+            };
+            if let ::core::option::Option::Some(value) = value {
+                customer.custom_fields.push(#rt::model::CustomField { name, value });
+            }
+        }
+    })
+}
+
 /// The items of the array at `array` (a `Vec` of references) and the scope of one item.
 fn each_items(
     ctx: &Context<'_>,
@@ -504,6 +596,24 @@ fn target(
     }
     if kind == Target::List {
         return list(ctx, scope, map);
+    }
+    if let Some(parts) = &map.date_parts {
+        let read = |path: Option<&str>| -> Result<TokenStream, String> {
+            match path {
+                Some(path) => source_value(ctx, scope, &path_value(path)),
+                None => Ok(quote!(#rt::normalize::Value::Null)),
+            }
+        };
+        let (year, month, day) = (
+            read(parts.year.as_deref())?,
+            read(Some(&parts.month))?,
+            read(Some(&parts.day))?,
+        );
+        let base = parts.month_base;
+        return Ok(quote!({
+            let (year, month, day) = (#year, #month, #day);
+            #rt::normalize::date_from_parts(#field, &year, &month, &day, #base)?
+        }));
     }
     let value = source_value(ctx, scope, map)?;
     let convert = match kind {

@@ -10,8 +10,9 @@ mod record;
 pub(crate) mod shorthand;
 
 pub use normalize::{
-    AddressMap, CustomFieldType, DateTimeFormat, EmailMap, LoyaltyMap, MoneyFormat, NationalIdMap,
-    Normalize, PhoneMap, SocialProfileMap, Target, UnixUnit, ValueMap,
+    normalize_value_from, AddressMap, CustomFieldList, CustomFieldType, DateParts, DateTimeFormat,
+    EmailMap, LoyaltyMap, MoneyFormat, NationalIdMap, Normalize, PhoneMap, SocialProfileMap,
+    Target, UnixUnit, ValueMap,
 };
 pub use record::{FieldDef, FieldType, ScalarType};
 
@@ -29,7 +30,7 @@ pub struct Spec {
     /// The spec format version. Always `1`.
     pub version: u32,
     /// The provider's name: lower snake case, the module name in generated code
-    /// (`tourwell` → `custkit::tourwell`).
+    /// (`acme` → `custkit::acme`).
     pub provider: String,
     /// The provider's display name.
     pub title: String,
@@ -99,6 +100,52 @@ pub enum Auth {
     },
     /// HTTP basic authentication.
     Basic,
+    /// OAuth2 client credentials: `grant_type=client_credentials&client_id=...&
+    /// client_secret=...` posted form-encoded to `token_path`; the response's
+    /// `access_token` is sent as `Authorization: Bearer`, renewed before `expires_in`.
+    #[serde(rename = "oauth2_client_credentials")]
+    Oauth2ClientCredentials {
+        /// The token endpoint's path below the base URL.
+        token_path: String,
+        /// The scopes to ask for (`scope=...`), if the provider wants them named.
+        #[serde(default)]
+        scope: Option<String>,
+    },
+    /// A provider's own token endpoint: named credentials posted (JSON or form) to
+    /// `path`; the token found at `token` is sent as a bearer token or in `header`.
+    TokenExchange {
+        /// The token endpoint's path below the base URL.
+        path: String,
+        /// The request body's encoding (default `json`).
+        #[serde(default)]
+        encoding: TokenEncoding,
+        /// The credentials sent, by name; each becomes a `ClientBuilder` method.
+        credentials: Vec<String>,
+        /// Fixed fields sent along (`grant_type: client_credentials`).
+        #[serde(default)]
+        fields: IndexMap<String, String>,
+        /// Dotted path to the token in the response.
+        token: String,
+        /// Dotted path to the token's lifetime in seconds. Without it a token is kept
+        /// until the provider rejects it.
+        #[serde(default)]
+        expires_in: Option<String>,
+        /// The header that carries the token, its whole value (`x-token`). Omitted:
+        /// `Authorization: Bearer <token>`.
+        #[serde(default)]
+        header: Option<String>,
+    },
+}
+
+/// How a token request's body is encoded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenEncoding {
+    /// A JSON object.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
 }
 
 /// Defaults for transforms.
@@ -141,6 +188,11 @@ pub struct Endpoint {
     /// Request parameters, by the name the generated setter has.
     #[serde(default)]
     pub params: IndexMap<String, Param>,
+    /// Groups of parameters of which a call must give at least one, by group name. Each
+    /// group becomes a Rust enum (`lookup` → `Lookup`) that the endpoint method takes, so
+    /// a call with none does not compile; the request builder's setters add more.
+    #[serde(default)]
+    pub one_of: IndexMap<String, Vec<String>>,
     /// How the endpoint pages. Omitted: one request returns everything.
     #[serde(default)]
     pub pagination: Option<Pagination>,
@@ -216,6 +268,18 @@ pub struct Param {
     /// For `enum`: the allowed values.
     #[serde(default)]
     pub values: Option<Vec<String>>,
+    /// Several values: a JSON array in a body; in a query string the name is repeated
+    /// once per value (name it `with[]` for `with[]=a&with[]=b`). Rules apply to each.
+    #[serde(default)]
+    pub list: bool,
+    /// For `enum`: the Rust variant names of `values`, in order, when the values do not
+    /// make names themselves (`["1", "-1"]` → `[Ascending, Descending]`).
+    #[serde(default)]
+    pub variants: Option<Vec<String>>,
+    /// For `query` filters sent as indexed pairs in this array: `filters` sends
+    /// `filters[0][0]=<name>&filters[0][1]=<value>`, numbered in the order set.
+    #[serde(default)]
+    pub indexed_pair: Option<String>,
     /// What it does, for rustdoc.
     #[serde(default)]
     pub doc: Option<String>,
@@ -239,6 +303,25 @@ pub enum Pagination {
         /// When known, remaining pages are fetched concurrently.
         #[serde(default)]
         last_page: Option<String>,
+        /// Dotted path to the total number of records (`data.total`). With the page size
+        /// it gives the last page, so the remaining pages are fetched concurrently.
+        #[serde(default)]
+        total: Option<String>,
+        /// The page-size parameter, if any.
+        #[serde(default)]
+        page_size: Option<PageSize>,
+    },
+    /// Each response gives the next page's cursor, sent back in `param`. Paging stops
+    /// when `has_more` is false or the cursor is null or absent; a repeated cursor is an
+    /// error.
+    Cursor {
+        /// The parameter carrying the cursor (`cursor`).
+        param: String,
+        /// Dotted path to the next page's cursor (`pagination.next_cursor`).
+        next: String,
+        /// Dotted path to a boolean saying whether more pages follow.
+        #[serde(default)]
+        has_more: Option<String>,
         /// The page-size parameter, if any.
         #[serde(default)]
         page_size: Option<PageSize>,
@@ -249,11 +332,13 @@ fn one() -> u64 {
     1
 }
 
-/// A page-size parameter.
+/// A page-size parameter. The pager sends it (where the method puts parameters: the
+/// query for `GET`, the body for `POST`); declare it under `params` too to let callers
+/// choose the size within rules.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageSize {
-    /// The query parameter.
+    /// The parameter.
     pub param: String,
     /// The size to request when the caller sets none; a shorter page is the last.
     pub default: u64,

@@ -84,6 +84,38 @@ pub struct Normalize {
     /// Provider-specific fields, by the name they get in `Customer::custom_fields`.
     #[serde(default)]
     pub custom_fields: IndexMap<String, ValueMap>,
+    /// Custom fields the provider sends as data: an array of `{name, value, type}` items,
+    /// each becoming one typed custom field.
+    #[serde(default)]
+    pub custom_field_list: Vec<CustomFieldList>,
+}
+
+/// An array of custom-field items, typed by a type name in each item.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomFieldList {
+    /// The array in the record.
+    pub each: String,
+    /// The item's field holding the custom field's name.
+    pub name: String,
+    /// The item's field holding the value (text, number or JSON).
+    pub value: String,
+    /// The item's array holding the values of `list`-typed fields.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// The item's field holding the provider's type name.
+    #[serde(rename = "type", default)]
+    pub type_from: Option<String>,
+    /// Provider type names to custom field types (`NUMBER: number`). Unlisted or absent
+    /// type names are `text`.
+    #[serde(default)]
+    pub types: IndexMap<String, CustomFieldType>,
+    /// How `datetime`-typed values are written (default `rfc3339`).
+    #[serde(default)]
+    pub datetime: Option<String>,
+    /// How `date`-typed values are written (default `iso`).
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 /// One value: shorthand `a.b.c` (a dotted path into the raw record), or the full form:
@@ -125,6 +157,9 @@ pub struct ValueMapFull {
     /// A fixed value.
     #[serde(rename = "const", default)]
     pub constant: Option<serde_json::Value>,
+    /// Dates only: a date from separate year, month and day fields.
+    #[serde(default)]
+    pub date_parts: Option<DateParts>,
     /// Texts that mean "empty" for this provider (`"0"` for no phone).
     #[serde(default)]
     pub null_if: Vec<String>,
@@ -170,13 +205,48 @@ impl Shorthand for ValueMap {
             full.from.is_some() || full.each.is_some(),
             full.first_of.is_some(),
             full.constant.is_some(),
+            full.date_parts.is_some(),
         ];
         match sources.iter().filter(|present| **present).count() {
             1 => Ok(ValueMap(full)),
-            0 => Err("a value needs a source: `from`, `first_of`, `const` or `each`".to_string()),
-            _ => Err("a value takes exactly one source: `from`, `first_of` or `const`".to_string()),
+            0 => Err(
+                "a value needs a source: `from`, `first_of`, `const`, `date_parts` or `each`"
+                    .to_string(),
+            ),
+            _ => Err(
+                "a value takes exactly one source: `from`, `first_of`, `const` or `date_parts`"
+                    .to_string(),
+            ),
         }
     }
+}
+
+/// A plain value read from `path`.
+pub fn normalize_value_from(path: &str) -> ValueMapFull {
+    ValueMapFull {
+        from: Some(path.to_string()),
+        ..ValueMapFull::default()
+    }
+}
+
+/// A date given as separate parts.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DateParts {
+    /// Dotted path to the year.
+    #[serde(default)]
+    pub year: Option<String>,
+    /// Dotted path to the month.
+    pub month: String,
+    /// Dotted path to the day.
+    pub day: String,
+    /// The number the provider gives January: `1` (default) or `0`.
+    #[serde(default = "one")]
+    pub month_base: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Units of a Unix timestamp.

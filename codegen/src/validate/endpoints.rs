@@ -91,29 +91,89 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
         }
         wire_names.push((name.clone(), wire));
     }
+    one_of_groups(checker, key, endpoint);
     if let Some(pagination) = &endpoint.pagination {
         match pagination {
+            Pagination::Cursor {
+                param,
+                next,
+                has_more,
+                page_size,
+            } => {
+                let paging_key = format!("{key}.pagination");
+                if let Some((owner, _)) = wire_names.iter().find(|(_, existing)| existing == param)
+                {
+                    checker.error_value(
+                        &format!("{paging_key}.param"),
+                        Diagnostic::new(format!(
+                            "the cursor parameter `{param}` is also the parameter `{owner}`"
+                        ))
+                        .hint("the pager sets it; remove it from `params`"),
+                    );
+                }
+                for (what, path) in [("next", Some(next)), ("has_more", has_more.as_ref())] {
+                    if path.is_some_and(|p| p.is_empty() || p.split('.').any(str::is_empty)) {
+                        checker.error_value(
+                            &format!("{paging_key}.{what}"),
+                            Diagnostic::new(format!(
+                                "`{what}` must be a dotted path such as `pagination.next_cursor`"
+                            )),
+                        );
+                    }
+                }
+                if page_size.as_ref().is_some_and(|size| size.default == 0) {
+                    checker.error_value(
+                        &format!("{paging_key}.page_size.default"),
+                        Diagnostic::new("the default page size must be at least 1"),
+                    );
+                }
+            }
             Pagination::PageNumber {
                 param,
                 last_page,
+                total,
                 page_size,
                 start: _,
             } => {
                 let paging_key = format!("{key}.pagination");
-                for (what, wire) in std::iter::once(("param", param)).chain(
-                    page_size
+                if let Some((owner, _)) = wire_names.iter().find(|(_, existing)| existing == param)
+                {
+                    checker.error_value(
+                        &format!("{paging_key}.param"),
+                        Diagnostic::new(format!(
+                            "the paging parameter `{param}` is also the parameter `{owner}`"
+                        ))
+                        .hint("the pager sets it; remove it from `params`"),
+                    );
+                }
+                if let Some(size) = page_size {
+                    let declared = endpoint
+                        .params
                         .iter()
-                        .map(|size| ("page_size.param", &size.param)),
-                ) {
-                    if let Some((owner, _)) =
-                        wire_names.iter().find(|(_, existing)| existing == wire)
-                    {
+                        .find(|(name, p)| p.name.as_deref().unwrap_or(name) == size.param);
+                    if let Some((name, declared)) = declared {
+                        if declared.ty != ParamType::Integer || declared.list {
+                            checker.error(
+                                &format!("{key}.params.{name}.type"),
+                                Diagnostic::new(format!(
+                                    "`{name}` is the page size, so it must be an `integer`"
+                                )),
+                            );
+                        }
+                    }
+                }
+                if total.is_some() && page_size.is_none() {
+                    checker.error(
+                        &format!("{paging_key}.total"),
+                        Diagnostic::new("`total` needs `page_size` to count pages")
+                            .hint("add `page_size: { param: limit, default: 50 }`"),
+                    );
+                }
+                if let Some(path) = total {
+                    if path.is_empty() || path.split('.').any(str::is_empty) {
                         checker.error_value(
-                            &format!("{paging_key}.{what}"),
-                            Diagnostic::new(format!(
-                                "the paging parameter `{wire}` is also the parameter `{owner}`"
-                            ))
-                            .hint("the pager sets it; remove it from `params`"),
+                            &format!("{paging_key}.total"),
+                            Diagnostic::new("`total` must be a dotted path such as `meta.total`"),
                         );
                     }
                 }
@@ -139,7 +199,72 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
     }
 }
 
+/// One-of groups: members are declared, optional, single values; the group's type name
+/// is free.
+fn one_of_groups(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
+    let names: Vec<&str> = endpoint.params.keys().map(String::as_str).collect();
+    for (group, members) in &endpoint.one_of {
+        let group_key = format!("{key}.one_of.{group}");
+        names::check_identifier(checker, &group_key, group, true);
+        let ty = crate::generate::names::type_ident(group).to_string();
+        if matches!(ty.as_str(), "Customer" | "Client" | "ClientBuilder") {
+            checker.error(
+                &group_key,
+                Diagnostic::new(format!(
+                    "the group name `{group}` would hide the type `{ty}`"
+                ))
+                .hint("name the group after what it finds, such as `lookup`"),
+            );
+        }
+        if members.len() < 2 {
+            checker.error_value(
+                &group_key,
+                Diagnostic::new("a one-of group needs at least two parameters")
+                    .hint("a single parameter that every call needs is `required: true`"),
+            );
+        }
+        for member in members {
+            match endpoint.params.get(member) {
+                None => checker.error_value(
+                    &group_key,
+                    Diagnostic::new(format!("`{member}` is not a parameter of this endpoint"))
+                        .maybe_hint(
+                            did_you_mean(member, &names)
+                                .map(|best| format!("did you mean `{best}`?")),
+                        ),
+                ),
+                Some(param) if param.required || param.list => checker.error_value(
+                    &group_key,
+                    Diagnostic::new(format!(
+                        "`{member}` cannot be in a one-of group: it is {}",
+                        if param.required { "required" } else { "a list" }
+                    )),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
 fn param_rules(checker: &mut Checker<'_>, key: &str, param: &Param) {
+    if param.variants.is_some() && param.ty != ParamType::Enum {
+        checker.error(
+            &format!("{key}.variants"),
+            Diagnostic::new("`variants` names the values of an `enum` parameter"),
+        );
+    }
+    if param.indexed_pair.is_some() && (param.location != ParamLocation::Query || param.list) {
+        checker.error(
+            &format!("{key}.indexed_pair"),
+            Diagnostic::new("`indexed_pair` applies to single-valued `query` parameters"),
+        );
+    }
+    if param.list && !matches!(param.location, ParamLocation::Query | ParamLocation::Body) {
+        checker.error(
+            &format!("{key}.list"),
+            Diagnostic::new("only `query` and `body` parameters can be lists"),
+        );
+    }
     let numeric = matches!(param.ty, ParamType::Integer | ParamType::Number);
     let ty = format!("{:?}", param.ty).to_lowercase();
     for (rule, present, allowed, types) in [
@@ -219,15 +344,33 @@ fn param_rules(checker: &mut Checker<'_>, key: &str, param: &Param) {
     if param.ty == ParamType::Enum {
         match &param.values {
             Some(values) if !values.is_empty() => {
+                let (names, names_key) = match &param.variants {
+                    Some(names) => {
+                        if names.len() != values.len() {
+                            checker.error_value(
+                                &format!("{key}.variants"),
+                                Diagnostic::new(format!(
+                                    "{} variant names for {} values",
+                                    names.len(),
+                                    values.len()
+                                ))
+                                .hint("give one name per value, in the same order"),
+                            );
+                        }
+                        (names, "variants")
+                    }
+                    None => (values, "values"),
+                };
                 let mut variants: Vec<String> = Vec::new();
-                for value in values {
+                for value in names {
                     let variant = crate::generate::names::variant_name(value);
                     if variant.is_empty() || variants.contains(&variant) {
                         checker.error_value(
-                            &format!("{key}.values"),
+                            &format!("{key}.{names_key}"),
                             Diagnostic::new(format!(
                                 "enum value `{value}` does not give a distinct Rust variant name"
-                            )),
+                            ))
+                            .hint("name the variants: `variants: [Ascending, Descending]`"),
                         );
                     }
                     variants.push(variant);

@@ -66,19 +66,21 @@ pub(super) fn check(checker: &mut Checker<'_>) {
             );
         }
         if let Some(Pagination::PageNumber {
-            last_page: Some(path),
-            ..
+            last_page, total, ..
         }) = &endpoint.pagination
         {
-            if !pointer(&json, path).is_some_and(serde_json::Value::is_u64) {
-                checker.error_value(
-                    &format!("{endpoint_key}.pagination.last_page"),
-                    Diagnostic::new(format!(
-                        "the example `{}` has no whole number at `{path}`",
-                        example.file
-                    ))
-                    .maybe_hint(near_keys(&json, path)),
-                );
+            for (what, path) in [("last_page", last_page), ("total", total)] {
+                let Some(path) = path else { continue };
+                if !pointer(&json, path).is_some_and(serde_json::Value::is_u64) {
+                    checker.error_value(
+                        &format!("{endpoint_key}.pagination.{what}"),
+                        Diagnostic::new(format!(
+                            "the example `{}` has no whole number at `{path}`",
+                            example.file
+                        ))
+                        .maybe_hint(near_keys(&json, path)),
+                    );
+                }
             }
         }
     }

@@ -77,6 +77,7 @@ impl Checker<'_> {
         self.base_url_variables();
         self.defaults();
         self.success_flag();
+        self.auth();
         for (name, def) in &spec.record {
             names::check_field_name(self, &format!("record.{name}"), name);
             if let crate::spec::FieldType::Object(fields) = &def.ty {
@@ -136,6 +137,75 @@ impl Checker<'_> {
                 "base_url",
                 Diagnostic::new("`base_url` must start with https://").expected("an absolute URL"),
             );
+        }
+    }
+
+    fn auth(&mut self) {
+        let spec = &self.source.spec;
+        let (path_key, path, credentials) = match &spec.auth {
+            crate::spec::Auth::Oauth2ClientCredentials { token_path, .. } => {
+                ("auth.token_path", token_path, Vec::new())
+            }
+            crate::spec::Auth::TokenExchange {
+                path,
+                credentials,
+                token,
+                expires_in,
+                header,
+                ..
+            } => {
+                for (key, dotted) in [("token", Some(token)), ("expires_in", expires_in.as_ref())] {
+                    if dotted.is_some_and(|p| p.is_empty() || p.split('.').any(str::is_empty)) {
+                        self.error_value(
+                            &format!("auth.{key}"),
+                            Diagnostic::new(format!(
+                                "`{key}` must be a dotted path such as `data.token`"
+                            )),
+                        );
+                    }
+                }
+                if header.as_deref().is_some_and(|name| {
+                    name.is_empty()
+                        || !name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                }) {
+                    self.error_value(
+                        "auth.header",
+                        Diagnostic::new("`header` must be a header name such as `x-token`"),
+                    );
+                }
+                if credentials.is_empty() {
+                    self.error(
+                        "auth.credentials",
+                        Diagnostic::new("a token exchange needs at least one credential")
+                            .hint("list them: `credentials: [client_id, client_secret]`"),
+                    );
+                }
+                ("auth.path", path, credentials.clone())
+            }
+            _ => return,
+        };
+        if !path.starts_with('/') {
+            self.error_value(
+                path_key,
+                Diagnostic::new("the token endpoint's path must start with `/`"),
+            );
+        }
+        let taken: Vec<&str> = ["base_url", "configure", "build"]
+            .into_iter()
+            .chain(spec.variables.keys().map(String::as_str))
+            .collect();
+        for name in &credentials {
+            names::check_identifier(self, "auth.credentials", name, true);
+            if taken.contains(&name.as_str()) {
+                self.error_value(
+                    "auth.credentials",
+                    Diagnostic::new(format!(
+                        "the credential `{name}` would clash with the builder method `{name}`"
+                    )),
+                );
+            }
         }
     }
 

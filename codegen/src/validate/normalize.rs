@@ -78,6 +78,31 @@ pub(super) fn check(checker: &mut Checker<'_>) {
             record,
         );
     }
+    for (index, list) in normalize.custom_field_list.iter().enumerate() {
+        let key = format!("normalize.custom_field_list.{index}");
+        if let Some(item) = scope(checker, &key, Some(&list.each), record) {
+            let paths = [
+                ("name", Some(&list.name)),
+                ("value", Some(&list.value)),
+                ("items", list.items.as_ref()),
+                ("type", list.type_from.as_ref()),
+            ];
+            for (part, path) in paths {
+                if let Some(path) = path {
+                    resolve(checker, &format!("{key}.{part}"), path, &item);
+                }
+            }
+        }
+        for (part, format) in [("datetime", &list.datetime), ("date", &list.date)] {
+            if let Some(DateTimeFormat::Pattern(pattern)) =
+                format.as_deref().map(DateTimeFormat::parse)
+            {
+                if pattern != "iso" {
+                    check_strftime(checker, &format!("{key}.{part}"), &pattern);
+                }
+            }
+        }
+    }
     for (index, phone) in normalize.phones.iter().enumerate() {
         let key = format!("normalize.phones.{index}");
         if let Some(scope) = scope(checker, &key, phone.each.as_deref(), record) {
@@ -280,6 +305,33 @@ fn value(
     if map.constant.is_some() {
         return;
     }
+    if let Some(parts) = &map.date_parts {
+        if target != Target::Date {
+            checker.error(
+                &format!("{key}.date_parts"),
+                Diagnostic::new(format!(
+                    "`date_parts` produces a date, but this field takes {}",
+                    target.describe()
+                )),
+            );
+        }
+        if parts.month_base > 1 {
+            checker.error_value(
+                &format!("{key}.date_parts.month_base"),
+                Diagnostic::new("`month_base` is the number of January: 0 or 1"),
+            );
+        }
+        for (part, path) in [
+            ("year", parts.year.as_deref()),
+            ("month", Some(parts.month.as_str())),
+            ("day", Some(parts.day.as_str())),
+        ] {
+            if let Some(path) = path {
+                resolve(checker, &format!("{key}.date_parts.{part}"), path, scope);
+            }
+        }
+        return;
+    }
     let Some(resolved) = resolve(checker, &format!("{key}.from"), from, scope) else {
         return;
     };
@@ -411,7 +463,7 @@ fn transforms(checker: &mut Checker<'_>, key: &str, map: &ValueMap, target: Targ
     if map.money.is_some() && target != Target::Money {
         checker.error(&format!("{key}.money"), misplaced("money", "money"));
     }
-    if map.first_of.is_none() && map.constant.is_none() {
+    if map.first_of.is_none() && map.constant.is_none() && map.date_parts.is_none() {
         if target == Target::Date && map.date.is_none() {
             checker.error(
                 key,

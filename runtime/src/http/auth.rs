@@ -1,5 +1,6 @@
 //! How credentials are attached to requests.
 
+use super::token::{TokenExchange, TokenPlacement};
 use crate::secret::Secret;
 use std::collections::BTreeMap;
 
@@ -22,6 +23,9 @@ pub enum AuthScheme {
     },
     /// HTTP basic auth; credentials `username` and `password`.
     Basic,
+    /// A token obtained from a token endpoint with the configured credentials (OAuth2
+    /// client credentials, or a provider's JSON exchange), cached and renewed.
+    Token(&'static TokenExchange),
 }
 
 impl AuthScheme {
@@ -32,6 +36,7 @@ impl AuthScheme {
             AuthScheme::Bearer => &["token"],
             AuthScheme::Header { .. } | AuthScheme::Query { .. } => &["api_key"],
             AuthScheme::Basic => &["username", "password"],
+            AuthScheme::Token(exchange) => exchange.credentials,
         }
     }
 
@@ -43,10 +48,15 @@ impl AuthScheme {
             AuthScheme::Header { name } => format!("header {name}"),
             AuthScheme::Query { name } => format!("query {name}"),
             AuthScheme::Basic => "basic".into(),
+            AuthScheme::Token(exchange) => match exchange.send {
+                TokenPlacement::Bearer => "token (bearer)".into(),
+                TokenPlacement::Header(name) => format!("token (header {name})"),
+            },
         }
     }
 
-    /// Adds the credentials to a request.
+    /// Adds the credentials to a request. A [`AuthScheme::Token`] is added by the executor,
+    /// which holds the token.
     pub(crate) fn apply(
         &self,
         request: reqwest::RequestBuilder,
@@ -64,6 +74,7 @@ impl AuthScheme {
             AuthScheme::Header { name } => request.header(*name, get("api_key")),
             AuthScheme::Query { name } => request.query(&[(*name, get("api_key"))]),
             AuthScheme::Basic => request.basic_auth(get("username"), Some(get("password"))),
+            AuthScheme::Token(_) => request,
         }
     }
 }

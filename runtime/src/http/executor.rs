@@ -1,7 +1,9 @@
 //! Sends requests: one pooled HTTP client per provider client, credentials attached at
 //! the last moment, errors that never carry them.
 
+use super::auth::AuthScheme;
 use super::params::{Location, Params};
+use super::token::{self, TokenCache};
 use super::ClientConfig;
 use crate::endpoint::{EndpointSpec, Method};
 use crate::error::Error;
@@ -20,6 +22,13 @@ pub struct Executor {
     http: reqwest::Client,
     base_url: String,
     pub(crate) config: ClientConfig,
+    tokens: TokenCache,
+}
+
+/// Why an authorized send failed.
+enum Authorized {
+    Auth(Error),
+    Transport(reqwest::Error),
 }
 
 impl std::fmt::Debug for Executor {
@@ -98,6 +107,7 @@ impl Executor {
             http,
             base_url,
             config,
+            tokens: TokenCache::default(),
         })
     }
 
@@ -125,11 +135,12 @@ impl Executor {
             Method::Get => self.http.get(url),
             Method::Post => self.http.post(url),
         };
-        let query: Vec<(&str, String)> = params
-            .at(Location::Query)
-            .map(|(name, value)| (name, value.to_text()))
-            .chain(paging.iter().cloned())
-            .collect();
+        let mut query = params.query_pairs();
+        query.extend(
+            paging
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.clone())),
+        );
         if !query.is_empty() {
             request = request.query(&query);
         }
@@ -139,15 +150,19 @@ impl Executor {
         if endpoint.method == Method::Post {
             request = request.json(&json_body(params));
         }
-        request = self.provider.auth.apply(request, &self.config.credentials);
-
         let started = Instant::now();
         let transport = |error: reqwest::Error| Error::Transport {
             provider: endpoint.provider,
             endpoint: endpoint.name,
             source: error.without_url(),
         };
-        let response = request.send().await.map_err(transport)?;
+        let response = self
+            .send_authorized(request)
+            .await
+            .map_err(|error| match error {
+                Authorized::Auth(error) => error,
+                Authorized::Transport(error) => transport(error),
+            })?;
         let status = response.status();
         let body = response.text().await.map_err(transport)?;
         tracing::debug!(
@@ -181,6 +196,55 @@ impl Executor {
         Ok(Response { page, body })
     }
 
+    /// Adds the credentials and sends. With a token scheme, a 401 answer means the token
+    /// was rejected before its time: it is dropped, a new one fetched, and the request
+    /// sent once more.
+    async fn send_authorized(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, Authorized> {
+        let AuthScheme::Token(exchange) = self.provider.auth else {
+            let request = self.provider.auth.apply(request, &self.config.credentials);
+            return request.send().await.map_err(Authorized::Transport);
+        };
+        let mut request = request;
+        let mut renewed = false;
+        loop {
+            let again = if renewed { None } else { request.try_clone() };
+            let token = self
+                .tokens
+                .token(|| {
+                    token::fetch(
+                        &self.http,
+                        &self.base_url,
+                        self.provider.name,
+                        exchange,
+                        &self.config.credentials,
+                    )
+                })
+                .await
+                .map_err(Authorized::Auth)?;
+            let response = exchange
+                .send
+                .apply(request, &token)
+                .send()
+                .await
+                .map_err(Authorized::Transport)?;
+            match again {
+                Some(again) if response.status() == reqwest::StatusCode::UNAUTHORIZED => {
+                    tracing::debug!(
+                        provider = self.provider.name,
+                        "token rejected; renewing once"
+                    );
+                    self.tokens.invalidate(&token);
+                    renewed = true;
+                    request = again;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
     fn url(&self, endpoint: &'static EndpointSpec, params: &Params) -> Result<Url, Error> {
         let mut path = endpoint.path.to_string();
         for (name, value) in params.at(Location::Path) {
@@ -209,9 +273,14 @@ impl Executor {
         excerpt
     }
 
-    /// `text` with every configured credential replaced by `***`.
+    /// `text` with every configured credential and the current token replaced by `***`.
     fn mask(&self, mut text: String) -> String {
-        for secret in self.config.credentials.values() {
+        for secret in self
+            .config
+            .credentials
+            .values()
+            .chain(self.tokens.peek().as_ref())
+        {
             if !secret.expose().is_empty() {
                 text = text.replace(secret.expose(), "***");
             }

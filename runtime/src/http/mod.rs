@@ -5,6 +5,7 @@ mod config;
 pub mod envelope;
 mod executor;
 mod params;
+pub mod token;
 
 pub use auth::AuthScheme;
 pub use config::{ClientConfig, RecordErrorHandler};

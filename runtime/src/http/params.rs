@@ -15,6 +15,9 @@ pub enum Location {
     Header,
     /// A `{name}` segment of the path.
     Path,
+    /// A query-string filter written as an indexed pair in the named array:
+    /// `filters[0][0]=<name>&filters[0][1]=<value>`, numbered in the order set.
+    IndexedPair(&'static str),
 }
 
 /// A parameter's type, as the spec declares it. Used to parse parameters given as text
@@ -63,6 +66,8 @@ pub enum ParamValue {
     Number(f64),
     /// A boolean.
     Bool(bool),
+    /// Several values: a JSON array in a body, the name repeated in a query string.
+    List(Vec<ParamValue>),
 }
 
 impl ParamValue {
@@ -73,6 +78,11 @@ impl ParamValue {
             ParamValue::Integer(i) => i.to_string(),
             ParamValue::Number(n) => n.to_string(),
             ParamValue::Bool(b) => b.to_string(),
+            ParamValue::List(items) => items
+                .iter()
+                .map(ParamValue::to_text)
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 
@@ -83,6 +93,7 @@ impl ParamValue {
             ParamValue::Integer(i) => serde_json::Value::from(*i),
             ParamValue::Number(n) => serde_json::Value::from(*n),
             ParamValue::Bool(b) => serde_json::Value::from(*b),
+            ParamValue::List(items) => items.iter().map(ParamValue::to_json).collect(),
         }
     }
 }
@@ -125,6 +136,47 @@ impl Params {
             .map(|(_, name, value)| (*name, value))
     }
 
+    /// The query string's pairs: lists repeat their name once per item (`with[]=a&with[]=b`);
+    /// indexed pairs are numbered per array in the order they were set.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for (location, name, value) in &self.entries {
+            match (location, value) {
+                (Location::Query, ParamValue::List(items)) => {
+                    pairs.extend(items.iter().map(|item| (name.to_string(), item.to_text())));
+                }
+                (Location::Query, single) => pairs.push((name.to_string(), single.to_text())),
+                (Location::IndexedPair(array), value) => {
+                    let index = match counts.iter_mut().find(|(seen, _)| seen == array) {
+                        Some((_, count)) => {
+                            *count += 1;
+                            *count - 1
+                        }
+                        None => {
+                            counts.push((array, 1));
+                            0
+                        }
+                    };
+                    pairs.push((format!("{array}[{index}][0]"), name.to_string()));
+                    pairs.push((format!("{array}[{index}][1]"), value.to_text()));
+                }
+                _ => {}
+            }
+        }
+        pairs
+    }
+
+    /// Adds every parameter of `other` (a generated one-of group's choice).
+    pub fn extend(&mut self, other: Params) {
+        if let Some(violation) = other.violation {
+            self.violation.get_or_insert(violation);
+        }
+        for (location, name, value) in other.entries {
+            self.set(location, name, value, Ok(()));
+        }
+    }
+
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&ParamValue> {
         self.entries
@@ -147,6 +199,16 @@ impl Params {
         for spec in endpoint.params.iter().filter(|spec| spec.required) {
             if self.get(spec.name).is_none() {
                 return Err(invalid(spec.name, "is required".to_string()));
+            }
+        }
+        for group in endpoint.one_of {
+            if let Some(first) = group.first() {
+                if group.iter().all(|name| self.get(name).is_none()) {
+                    return Err(invalid(
+                        first,
+                        format!("(or one of {}) is required", group.join(", ")),
+                    ));
+                }
             }
         }
         Ok(())
@@ -274,6 +336,36 @@ mod tests {
             Err("must have between 1 and 255 characters".into())
         );
         assert_eq!(check::length("Cẩm", Some(1), Some(3)), Ok(()));
+    }
+
+    #[test]
+    fn query_pairs_repeat_lists_and_number_indexed_pairs() {
+        let mut params = Params::new();
+        let filters = Location::IndexedPair("filters");
+        params.set(filters, "name", ParamValue::Text("John".into()), Ok(()));
+        let with = ParamValue::List(vec![ParamValue::Text("group".into())]);
+        params.set(Location::Query, "with[]", with, Ok(()));
+        params.set(
+            filters,
+            "phones",
+            ParamValue::Text("15551234567".into()),
+            Ok(()),
+        );
+        let pairs: Vec<(String, String)> = params.query_pairs();
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("filters[0][0]", "name"),
+                ("filters[0][1]", "John"),
+                ("with[]", "group"),
+                ("filters[1][0]", "phones"),
+                ("filters[1][1]", "15551234567"),
+            ]
+        );
     }
 
     #[test]

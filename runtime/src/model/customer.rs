@@ -14,7 +14,7 @@ use std::fmt;
 /// [`Pii`]. `Debug` prints identifiers only, never personal data.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Customer {
-    /// The provider's name as in its spec (`tourwell`).
+    /// The provider's name as in its spec (`acme`).
     pub provider: String,
     /// The provider's identifier for this customer, as text.
     pub remote_id: String,

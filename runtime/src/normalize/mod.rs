@@ -15,7 +15,7 @@ mod value;
 
 pub use phone::phone;
 pub use scalar::{boolean, count, decimal, enum_map, money, null_if, text, text_list, MoneyFormat};
-pub use time::{date, datetime, unix, DateTimeFormat, UnixUnit};
+pub use time::{date, date_from_parts, datetime, unix, DateTimeFormat, UnixUnit};
 pub use value::{AsValue, Value};
 
 /// Why a raw value could not be normalized. Carries the target field and the expected

@@ -52,6 +52,43 @@ pub fn date(
         })
 }
 
+/// A date from separate year, month and day values (numbers or numeric text), any of
+/// which may be empty. `month_base` is the number the provider gives January (`0` for
+/// zero-based months). Parts that are present but cannot form a date are an error.
+pub fn date_from_parts(
+    field: &'static str,
+    year: &Value<'_>,
+    month: &Value<'_>,
+    day: &Value<'_>,
+    month_base: u32,
+) -> Result<Option<PartialDate>, NormalizeError> {
+    let part = |value: &Value<'_>, name: &str| -> Result<Option<i64>, NormalizeError> {
+        match value {
+            _ if value.is_blank() => Ok(None),
+            Value::Int(i) => Ok(Some(*i)),
+            Value::Float(f) if f.fract() == 0.0 => Ok(Some(*f as i64)),
+            Value::Str(text) => text.trim().parse::<i64>().map(Some).map_err(|_| {
+                NormalizeError::new(field, format!("expected the {name} as a whole number"))
+            }),
+            _ => Err(NormalizeError::new(
+                field,
+                format!("expected the {name} as a whole number"),
+            )),
+        }
+    };
+    let year = part(year, "year")?.and_then(|y| i32::try_from(y).ok());
+    let month = part(month, "month")?
+        .and_then(|m| m.checked_sub(i64::from(month_base)))
+        .and_then(|m| u32::try_from(m + 1).ok());
+    let day = part(day, "day")?.and_then(|d| u32::try_from(d).ok());
+    if year.is_none() && month.is_none() && day.is_none() {
+        return Ok(None);
+    }
+    PartialDate::new(year, month, day)
+        .map(Some)
+        .ok_or_else(|| NormalizeError::new(field, "the year, month and day do not form a date"))
+}
+
 /// An instant from text in `format`; wall-clock times are read in `zone` (an IANA name
 /// such as `Asia/Ho_Chi_Minh`).
 pub fn datetime(
@@ -194,5 +231,31 @@ mod tests {
     fn errors_do_not_echo_the_value() {
         let error = date("birth_date", &s("secret-ish"), "%d/%m/%Y").unwrap_err();
         assert!(!error.to_string().contains("secret-ish"));
+    }
+
+    #[test]
+    fn dates_from_zero_based_parts() {
+        let int = Value::Int;
+        assert_eq!(
+            date_from_parts("d", &int(2024), &int(3), &int(10), 0)
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "2024-04-10",
+            "month 3 counted from 0 is April"
+        );
+        assert_eq!(
+            date_from_parts("d", &Value::Null, &s("11"), &int(31), 0)
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "--12-31"
+        );
+        assert_eq!(
+            date_from_parts("d", &Value::Null, &Value::Null, &Value::Null, 0).unwrap(),
+            None
+        );
+        assert!(date_from_parts("d", &int(2024), &int(12), &int(1), 0).is_err());
+        assert!(date_from_parts("d", &int(2024), &int(0), &int(1), 1).is_err());
     }
 }

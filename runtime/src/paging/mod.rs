@@ -1,10 +1,11 @@
 //! Paging: turning an endpoint and its parameters into a stream of records across every
 //! page, with memory bounded by the pages in flight.
 //!
-//! Each pagination kind has its own module producing a stream of pages; [`raw_records`]
+//! Each pagination kind (numbered pages, cursors) has its own module producing a stream of pages; [`raw_records`]
 //! flattens pages into records, and [`customers`] / [`decoded`] decode them one by one so
 //! that a bad record is reported (or, strict, fatal) without losing the rest.
 
+mod cursor;
 mod page_number;
 
 use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
@@ -41,6 +42,7 @@ pub fn raw_records(
         })
         .boxed(),
         Pagination::PageNumber(paging) => page_number::pages(executor, endpoint, paging, params),
+        Pagination::Cursor(paging) => cursor::pages(executor, endpoint, paging, params),
     };
     pages
         .flat_map(|page| match page {
@@ -48,6 +50,27 @@ pub fn raw_records(
             Err(error) => stream::once(async move { Err(error) }).right_stream(),
         })
         .boxed()
+}
+
+/// Remembers every cursor (or next-page link) a pager followed, so that a provider that
+/// hands back one it gave before stops the stream with an error instead of looping.
+#[derive(Debug, Default)]
+pub struct RepeatGuard {
+    seen: std::collections::HashSet<String>,
+}
+
+impl RepeatGuard {
+    /// Records `next`; fails if it was seen before.
+    pub fn check(&mut self, next: &str) -> Result<(), String> {
+        if self.seen.insert(next.to_string()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the provider repeated a cursor it gave before (after {} pages); stopping instead of looping",
+                self.seen.len()
+            ))
+        }
+    }
 }
 
 /// Every record of `endpoint`, normalized into [`Customer`]s.

@@ -1,13 +1,14 @@
 //! Numbered pages (`?page=1`, `?page=2`, ...).
 //!
-//! When the first response says how many pages there are, the rest are fetched
+//! When the first response says how many pages there are (a last page number, or a
+//! total with the page size), the rest are fetched
 //! concurrently (bounded by the client's concurrency) and yielded in order. Otherwise
 //! pages are fetched one after another until one comes back short or empty.
 
 use super::{extract_records, PageStream};
-use crate::endpoint::{EndpointSpec, PageNumber};
+use crate::endpoint::{EndpointSpec, Method, PageNumber};
 use crate::error::Error;
-use crate::http::{Executor, Params};
+use crate::http::{Executor, Location, ParamValue, Params};
 use crate::json_path;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub(super) fn pages(
         }
     };
     let concurrency = executor.config.concurrency;
+    let size = page_size(paging, &params);
     let first = fetch(paging.start);
     stream::once(first)
         .flat_map(move |first| {
@@ -44,7 +46,7 @@ pub(super) fn pages(
                         .map(|page| page.map(|(records, _)| records))
                         .boxed()
                 }
-                Ok((records, None)) => sequential(fetch, paging, records).boxed(),
+                Ok((records, None)) => sequential(fetch, paging, size, records).boxed(),
             }
         })
         .boxed()
@@ -54,6 +56,7 @@ pub(super) fn pages(
 fn sequential<F, Fut>(
     fetch: F,
     paging: &'static PageNumber,
+    size: Option<u64>,
     first: Vec<crate::record::RawRecord>,
 ) -> impl futures::Stream<Item = Result<Vec<crate::record::RawRecord>, Error>>
 where
@@ -61,8 +64,8 @@ where
     Fut: std::future::Future<Output = Result<(Vec<crate::record::RawRecord>, Option<u64>), Error>>
         + Send,
 {
-    let full = move |count: usize| match &paging.page_size {
-        Some(size) => count as u64 >= size.default,
+    let full = move |count: usize| match size {
+        Some(size) => count as u64 >= size,
         None => count > 0,
     };
     let more = full(first.len());
@@ -90,26 +93,63 @@ async fn fetch_page(
     params: &Params,
     number: u64,
 ) -> Result<(Vec<crate::record::RawRecord>, Option<u64>), Error> {
-    let mut query = vec![(paging.param, number.to_string())];
-    if let Some(size) = &paging.page_size {
-        if params.get(size.param).is_none() {
-            query.push((size.param, size.default.to_string()));
+    let mut params = params.clone();
+    set_paging_param(endpoint, &mut params, paging.param, number);
+    let size = page_size(paging, &params);
+    if let (Some(spec), Some(size)) = (&paging.page_size, size) {
+        if params.get(spec.param).is_none() {
+            set_paging_param(endpoint, &mut params, spec.param, size);
         }
     }
     let page = number - paging.start + 1;
-    let response = executor.send(endpoint, params, &query, page).await?;
+    let response = executor.send(endpoint, &params, &[], page).await?;
     let records = extract_records(endpoint, &response)?;
-    let last_page = match paging.last_page {
-        Some(path) => {
-            let root = response.json(endpoint)?;
-            json_path::lookup_as::<u64>(root, path).map_err(|reason| Error::Response {
-                provider: endpoint.provider,
-                endpoint: endpoint.name,
-                page,
-                reason,
-            })?
+    let number_at = |path: &[&str]| -> Result<Option<u64>, Error> {
+        let root = response.json(endpoint)?;
+        json_path::lookup_as::<u64>(root, path).map_err(|reason| Error::Response {
+            provider: endpoint.provider,
+            endpoint: endpoint.name,
+            page,
+            reason,
+        })
+    };
+    let last_page = match (paging.last_page, paging.total, size) {
+        (Some(path), _, _) => number_at(path)?,
+        (None, Some(path), Some(size)) => {
+            number_at(path)?.map(|total| paging.start + total.div_ceil(size.max(1)).max(1) - 1)
         }
-        None => None,
+        _ => None,
     };
     Ok((records, last_page))
+}
+
+/// The page size requested: the caller's value of a declared size parameter, or the
+/// spec's default.
+fn page_size(paging: &PageNumber, params: &Params) -> Option<u64> {
+    let spec = paging.page_size.as_ref()?;
+    match params.get(spec.param) {
+        Some(ParamValue::Integer(size)) => u64::try_from(*size).ok(),
+        _ => Some(spec.default),
+    }
+}
+
+/// Sets a paging parameter where the endpoint declares it, else where the method puts
+/// parameters (query for `GET`, body for `POST`).
+pub(super) fn set_paging_param(
+    endpoint: &EndpointSpec,
+    params: &mut Params,
+    name: &'static str,
+    value: u64,
+) {
+    let location = endpoint
+        .params
+        .iter()
+        .find(|spec| spec.name == name)
+        .map(|spec| spec.location)
+        .unwrap_or(match endpoint.method {
+            Method::Get => Location::Query,
+            Method::Post => Location::Body,
+        });
+    let value = i64::try_from(value).unwrap_or(i64::MAX);
+    params.set(location, name, ParamValue::Integer(value), Ok(()));
 }
