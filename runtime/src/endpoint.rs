@@ -24,6 +24,9 @@ pub struct EndpointSpec {
     pub records: RecordsAt,
     /// How to get every page.
     pub pagination: Pagination,
+    /// The most pages one stream may fetch; more ends the stream with an error.
+    /// [`ClientConfig::max_pages`](crate::ClientConfig::max_pages) overrides it.
+    pub max_pages: Option<u64>,
     /// The parameters the endpoint accepts.
     pub params: &'static [crate::http::ParamSpec],
     /// Decodes and normalizes one record of this endpoint (generated from the spec).
