@@ -28,27 +28,19 @@ pub(super) fn checked(
     endpoint: &'static EndpointSpec,
     max_pages: Option<u64>,
 ) -> PageStream {
-    pages
-        .scan(
-            (PageGuard::new(max_pages), false),
-            move |(guard, ended), page| {
-                if *ended {
-                    return std::future::ready(None);
-                }
-                let page = page.and_then(|records| match guard.check(&records) {
-                    Ok(()) => Ok(records),
-                    Err(reason) => Err(Error::Paging {
-                        provider: endpoint.provider,
-                        endpoint: endpoint.name,
-                        page: guard.pages,
-                        reason,
-                    }),
-                });
-                *ended = page.is_err();
-                std::future::ready(Some(page))
-            },
-        )
-        .boxed()
+    let mut guard = PageGuard::new(max_pages);
+    let pages = pages.map(move |page| {
+        page.and_then(|records| match guard.check(&records) {
+            Ok(()) => Ok(records),
+            Err(reason) => Err(Error::Paging {
+                provider: endpoint.provider,
+                endpoint: endpoint.name,
+                page: guard.pages,
+                reason,
+            }),
+        })
+    });
+    super::until_error(pages)
 }
 
 /// What a stream of pages has shown so far.

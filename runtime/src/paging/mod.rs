@@ -96,43 +96,49 @@ fn decode_each<T: Send + 'static>(
 ) -> RecordStream<T> {
     let strict = executor.config.strict;
     let handler = executor.config.on_record_error.clone();
-    raw_records(executor, endpoint, params)
-        .filter_map(move |item| {
-            let out = match item {
-                Err(error) => Some(Err(error)),
-                Ok(record) => match decode(&record) {
-                    Ok(value) => Some(Ok(value)),
-                    Err(reason) => {
-                        let error = RecordError::new(endpoint, &record, reason);
-                        if strict {
-                            Some(Err(Error::Record(error)))
-                        } else {
-                            match &handler {
-                                Some(handler) => handler(&error),
-                                None => tracing::warn!(
-                                    provider = error.provider,
-                                    endpoint = error.endpoint,
-                                    page = error.position.page,
-                                    index = error.position.index,
-                                    reason = %error.reason,
-                                    "skipped a record"
-                                ),
-                            }
-                            None
+    let records = raw_records(executor, endpoint, params).filter_map(move |item| {
+        let out = match item {
+            Err(error) => Some(Err(error)),
+            Ok(record) => match decode(&record) {
+                Ok(value) => Some(Ok(value)),
+                Err(reason) => {
+                    let error = RecordError::new(endpoint, &record, reason);
+                    if strict {
+                        Some(Err(Error::Record(error)))
+                    } else {
+                        match &handler {
+                            Some(handler) => handler(&error),
+                            None => tracing::warn!(
+                                provider = error.provider,
+                                endpoint = error.endpoint,
+                                page = error.position.page,
+                                index = error.position.index,
+                                reason = %error.reason,
+                                "skipped a record"
+                            ),
                         }
+                        None
                     }
-                },
-            };
-            std::future::ready(out)
-        })
-        .scan(false, |ended, item| {
-            if *ended {
-                return std::future::ready(None);
-            }
-            *ended = item.is_err();
-            std::future::ready(Some(item))
-        })
-        .boxed()
+                }
+            },
+        };
+        std::future::ready(out)
+    });
+    until_error(records)
+}
+
+/// Ends `stream` right after its first error, without polling it again, and drops it
+/// then: a failed stream fetches nothing more and cancels what it had in flight.
+fn until_error<T: Send + 'static>(
+    stream: impl futures::Stream<Item = Result<T, Error>> + Send + 'static,
+) -> BoxStream<'static, Result<T, Error>> {
+    stream::unfold(Some(Box::pin(stream)), |stream| async move {
+        let mut stream = stream?;
+        let item = stream.next().await?;
+        let rest = item.is_ok().then_some(stream);
+        Some((item, rest))
+    })
+    .boxed()
 }
 
 /// The records of one response body, as owned JSON texts (also how tests and the sandbox
