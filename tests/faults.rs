@@ -506,7 +506,7 @@ async fn bodies_that_are_not_json_are_clear_errors() {
         (Fault::PlainText, "content type `text/plain`, expected JSON"),
         (Fault::Empty, "the response body is empty"),
     ] {
-        let (mock, _script) = mock(Script::new(60).fault(2, &[fault.clone()])).await;
+        let (mock, _script) = mock(Script::new(60).fault(2, &[fault])).await;
         let (customers, error) = drain(client(config(&mock.url())).list_customers().stream()).await;
         assert_eq!(
             ids(&customers),
