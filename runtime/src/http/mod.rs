@@ -3,6 +3,7 @@
 
 mod auth;
 mod config;
+pub mod envelope;
 mod executor;
 mod params;
 pub mod rate_limit;
