@@ -399,3 +399,37 @@ fn param_value(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every provider's synthetic records normalize, with unique remote ids, and keep
+    /// the template's shape.
+    #[test]
+    fn every_provider_synthesizes_normalizable_unique_records() {
+        let options = SandboxOptions {
+            records: Some(300),
+            withhold_pii: false,
+        };
+        for provider in custkit::PROVIDERS {
+            for endpoint in provider.endpoints {
+                let Some(dataset) = Dataset::new(provider, endpoint, options).unwrap() else {
+                    continue;
+                };
+                let mut ids = BTreeSet::new();
+                for index in 0..300 {
+                    let record = dataset.record(index, options);
+                    let customer = synth::normalize(endpoint, &record).unwrap_or_else(|reason| {
+                        panic!(
+                            "{} {} record {index}: {reason}",
+                            provider.name, endpoint.name
+                        )
+                    });
+                    assert!(ids.insert(customer.remote_id), "{} {index}", provider.name);
+                }
+            }
+        }
+    }
+}

@@ -196,3 +196,69 @@ fn sql_error(error: rusqlite::Error) -> SinkError {
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::RunStatus;
+    use custkit::{Email, Pii};
+    use serde_json::value::RawValue;
+
+    fn customer(raw: &str, emails: Pii<Vec<Email>>) -> Customer {
+        let raw = RawValue::from_string(raw.to_string()).unwrap();
+        let mut customer = Customer::new("p", "7".to_string(), raw);
+        customer.emails = emails;
+        customer
+    }
+
+    fn run(path: &Path, customer: Customer) {
+        let mut store = Box::new(Store::open(path, "p", "list").unwrap());
+        store.write(customer).unwrap();
+        let outcome = Outcome {
+            records: 1,
+            errors: 0,
+            status: RunStatus::Ok,
+        };
+        store.finish(outcome).unwrap();
+    }
+
+    #[test]
+    fn a_withheld_value_never_replaces_a_stored_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite");
+        let email = Email {
+            address: "a@example.com".into(),
+            kind: None,
+        };
+        run(
+            &path,
+            customer(
+                r#"{"id":7,"email":"a@example.com"}"#,
+                Pii::Known(vec![email]),
+            ),
+        );
+        run(&path, customer(r#"{"id":7}"#, Pii::Withheld));
+        let connection = Connection::open(&path).unwrap();
+        let (email, raw, stored, runs): (Option<String>, String, String, i64) = connection
+            .query_row(
+                "SELECT email, raw, customer, (SELECT count(*) FROM sync_runs) FROM customers",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(email.as_deref(), Some("a@example.com"));
+        assert_eq!(raw, r#"{"id":7}"#, "raw is the record as last sent");
+        let stored: Customer = serde_json::from_str(&stored).unwrap();
+        assert_eq!(stored.emails.known().map(Vec::len), Some(1));
+        assert_eq!(runs, 2);
+
+        run(
+            &path,
+            customer(r#"{"id":7,"email":""}"#, Pii::Known(vec![])),
+        );
+        let email: Option<String> = connection
+            .query_row("SELECT email FROM customers", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(email, None, "a known empty value does replace it");
+    }
+}
