@@ -371,8 +371,14 @@ async fn a_rejected_credential_is_a_provider_error_and_is_never_echoed() {
 fn a_bad_parameter_fails_before_anything_is_sent() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        ("agent_level_id=two", "parameter `agent_level_id` must be a whole number"),
-        ("nickname=x", "list_customers has no parameter `nickname`; it has: name, code"),
+        (
+            "agent_level_id=two",
+            "parameter `agent_level_id` must be a whole number",
+        ),
+        (
+            "nickname=x",
+            "list_customers has no parameter `nickname`; it has: name, code",
+        ),
         ("name", "`name` is not NAME=VALUE"),
     ];
     for (filter, expected) in cases {
