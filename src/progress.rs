@@ -2,7 +2,7 @@
 //! nothing otherwise, so logs and pipes stay clean. Warnings go through it so the live
 //! line does not garble them.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -18,8 +18,16 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
-                "{spinner} {human_pos} records, {msg} pages, {per_sec} [{elapsed}]",
+                "{spinner} {human_pos} records, {msg} pages, {rate} [{elapsed}]",
             )
+            .map(|style| {
+                style.with_key(
+                    "rate",
+                    |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                        let _ = write!(out, "{:.0} records/s", state.per_sec());
+                    },
+                )
+            })
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
             bar.set_style(style);
             bar.set_message("0");

@@ -450,3 +450,71 @@ fn help_documents_the_exit_codes() {
     );
     assert!(text.contains("6 no customer matches"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_record_is_reported_skipped_and_the_run_marked_partial() {
+    async fn list() -> impl IntoResponse {
+        let mut records = example_records();
+        records[1]["id"] = json!("not-a-number");
+        axum::Json(json!({"data": records, "meta": {"last_page": 1}}))
+    }
+    let mock = support::serve(Router::new().route("/api/v1/customers", get(list))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = mock.url();
+    let path = dir.path().to_path_buf();
+    let (lenient, strict) = tokio::task::spawn_blocking(move || {
+        let run = |extra: &[&str]| {
+            custkit(&path)
+                .args([
+                    "sync",
+                    "tourwell",
+                    "--base-url",
+                    &url,
+                    "--credential",
+                    "token=t",
+                ])
+                .args(["--out", "store.sqlite"])
+                .args(extra)
+                .output()
+                .unwrap()
+        };
+        (run(&[]), run(&["--strict"]))
+    })
+    .await
+    .unwrap();
+    assert_eq!(lenient.status.code(), Some(1), "{}", stderr(&lenient));
+    let text = stderr(&lenient);
+    assert!(
+        text.contains("warning: skipped tourwell list_customers: page 1, record 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("5 customers from tourwell (1 record errors)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("not-a-number"),
+        "the value is not echoed: {text}"
+    );
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("(--strict)"),
+        "{}",
+        stderr(&strict)
+    );
+    use rusqlite::types::Value as Sql;
+    assert_eq!(
+        sqlite_rows(
+            &dir.path().join("store.sqlite"),
+            "SELECT records, errors, status FROM sync_runs ORDER BY id"
+        ),
+        vec![
+            vec![
+                Sql::Integer(5),
+                Sql::Integer(1),
+                Sql::Text("partial".into())
+            ],
+            vec![Sql::Integer(1), Sql::Integer(1), Sql::Text("failed".into())],
+        ]
+    );
+}

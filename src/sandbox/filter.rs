@@ -2,6 +2,8 @@
 //!
 //! A parameter filters when its name leads to a record field: the key itself (`name`),
 //! or nested keys joined by `_` or `.` (`agent_level_id` → `agent_level.id`). Text
+//! A body parameter nested in a request object (`search.name`) may also name the field
+//! by its last part (`name`). Text
 //! matches case-insensitively as a substring, anywhere inside an object or array (so
 //! `email` matches either of `email.primary`, `email.secondary`); numbers and booleans
 //! match exactly. Date and date-time parameters, and parameters that name no field, do
@@ -12,6 +14,13 @@ use serde_json::Value;
 
 /// The field of `record` that parameter `name` names, if any.
 pub fn field<'a>(record: &'a Value, name: &str) -> Option<&'a Value> {
+    path_field(record, name).or_else(|| {
+        let (_, last) = name.rsplit_once('.')?;
+        path_field(record, last)
+    })
+}
+
+fn path_field<'a>(record: &'a Value, name: &str) -> Option<&'a Value> {
     let object = record.as_object()?;
     if let Some(value) = object.get(name) {
         return Some(value);
@@ -19,7 +28,7 @@ pub fn field<'a>(record: &'a Value, name: &str) -> Option<&'a Value> {
     object.iter().find_map(|(key, child)| {
         let rest = name.strip_prefix(key.as_str())?;
         let rest = rest.strip_prefix('_').or_else(|| rest.strip_prefix('.'))?;
-        field(child, rest)
+        path_field(child, rest)
     })
 }
 
@@ -57,5 +66,6 @@ mod tests {
         assert!(matches(field(&record, "email").unwrap(), "a@x.vn"));
         assert!(!matches(field(&record, "agent_level_id").unwrap(), "1"));
         assert!(field(&record, "has_account").is_none());
+        assert!(matches(field(&record, "search.name").unwrap(), "Thân"));
     }
 }

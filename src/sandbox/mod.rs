@@ -15,13 +15,13 @@ mod names;
 mod paging;
 mod synth;
 
-use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
 use custkit::runtime::endpoint::{self, EndpointSpec, RecordsShape};
+use custkit::runtime::http::envelope::Expected;
 use custkit::runtime::http::{Location, ParamSpec};
 use custkit::{ClientConfig, ProviderInfo};
 use serde_json::Value;
@@ -143,29 +143,39 @@ impl Drop for Sandbox {
 }
 
 impl Dataset {
-    /// The dataset of `endpoint`, or `None` when the spec has no example for it.
+    /// The dataset of `endpoint`, or `None` when the spec has no example at all. An
+    /// endpoint without an example of its own borrows the records of another endpoint's
+    /// example (a provider has one record type) in an envelope built from the spec.
     fn new(
         provider: &'static ProviderInfo,
         endpoint: &'static EndpointSpec,
         options: SandboxOptions,
     ) -> Result<Option<Dataset>, String> {
-        let Some(example) = provider
+        let own = provider
             .examples
             .iter()
-            .find(|example| example.endpoint == endpoint.name)
-        else {
+            .find(|example| example.endpoint == endpoint.name);
+        let Some(example) = own.or_else(|| provider.examples.first()) else {
             return Ok(None);
         };
-        let envelope: Value = serde_json::from_str(example.body).map_err(|error| {
+        let parsed: Value = serde_json::from_str(example.body).map_err(|error| {
             format!(
                 "the example of {} {} is not JSON: {error}",
-                provider.name, endpoint.name
+                provider.name, example.endpoint
             )
         })?;
-        let examples = match paging::lookup(&envelope, endpoint.records.path) {
+        let records_path = provider
+            .endpoint(example.endpoint)
+            .map_or(endpoint.records.path, |source| source.records.path);
+        let examples = match paging::lookup(&parsed, records_path) {
             Some(Value::Array(items)) => items.clone(),
             Some(Value::Null) | None => Vec::new(),
             Some(one) => vec![one.clone()],
+        };
+        let envelope = if own.is_some() {
+            parsed
+        } else {
+            built_envelope(endpoint)
         };
         let templates: Vec<Template> = examples
             .iter()
@@ -225,6 +235,21 @@ impl Dataset {
     }
 }
 
+/// A response envelope for an endpoint without an example: the success flag the spec
+/// expects, if any (records and paging fields are placed per response).
+fn built_envelope(endpoint: &EndpointSpec) -> Value {
+    let mut envelope = Value::Object(serde_json::Map::new());
+    if let Some(flag) = &endpoint.success {
+        let value = match flag.equals {
+            Expected::Bool(flag) => Value::from(flag),
+            Expected::Integer(number) => Value::from(number),
+            Expected::Text(text) => Value::from(text),
+        };
+        paging::place(&mut envelope, flag.path, value);
+    }
+    envelope
+}
+
 fn json_response(status: StatusCode, body: String) -> Response {
     (status, [("content-type", "application/json")], body).into_response()
 }
@@ -259,9 +284,10 @@ async fn serve(
             error_response(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
         };
     };
-    let body = axum::body::to_bytes(body, 1 << 20)
+    let bytes = axum::body::to_bytes(body, 1 << 20)
         .await
         .unwrap_or_default();
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let query: Vec<(String, String)> =
         url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
             .into_owned()
@@ -311,17 +337,24 @@ async fn serve(
         let mut matching = matching;
         return match matching.next() {
             Some(index) => {
-                let mut body = dataset.envelope.clone();
-                paging::place(&mut body, dataset.endpoint.records.path, record(index));
-                json_response(StatusCode::OK, body.to_string())
+                let mut response = dataset.envelope.clone();
+                paging::place(&mut response, dataset.endpoint.records.path, record(index));
+                json_response(StatusCode::OK, response.to_string())
             }
             None => error_response(StatusCode::NOT_FOUND, "customer not found"),
         };
     }
+    let paging_param = |name: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .or_else(|| body_text(&body, name))
+    };
     match paging::page(
         dataset.endpoint,
         &dataset.envelope,
-        &query,
+        paging_param,
         matching,
         record,
     ) {
@@ -350,16 +383,25 @@ fn request_params(
     path: &str,
     headers: &HeaderMap,
     query: &[(String, String)],
-    body: &Bytes,
+    json: &Value,
 ) -> BTreeMap<&'static str, String> {
-    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let mut found = BTreeMap::new();
     for param in endpoint.params {
-        if let Some(value) = param_value(param, endpoint.path, path, headers, query, &json) {
+        if let Some(value) = param_value(param, endpoint.path, path, headers, query, json) {
             found.insert(param.name, value);
         }
     }
     found
+}
+
+/// The text of body key `name` (dots nest), if present.
+fn body_text(body: &Value, name: &str) -> Option<String> {
+    let keys: Vec<&str> = name.split('.').collect();
+    match paging::lookup(body, &keys)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
 }
 
 fn param_value(
@@ -376,14 +418,7 @@ fn param_value(
             .find(|(key, _)| key == param.name)
             .map(|(_, value)| value.clone()),
         Location::Header => header_text(headers, param.name),
-        Location::Body => {
-            let keys: Vec<&str> = param.name.split('.').collect();
-            match paging::lookup(body, &keys)? {
-                Value::String(text) => Some(text.clone()),
-                Value::Null => None,
-                other => Some(other.to_string()),
-            }
-        }
+        Location::Body => body_text(body, param.name),
         Location::Path => {
             let wanted = format!("{{{}}}", param.name);
             template

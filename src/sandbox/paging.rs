@@ -42,22 +42,17 @@ pub fn is_paging_param(endpoint: &EndpointSpec, name: &str) -> bool {
     }
 }
 
-fn query_number(query: &[(String, String)], name: &str) -> Option<u64> {
-    query
-        .iter()
-        .find(|(key, _)| key == name)
-        .and_then(|(_, value)| value.parse().ok())
-}
-
 /// The response body for one page of the `matching` record indexes (`record` makes one),
-/// as the spec's paging asks for it; `Err` for a request the provider would refuse.
+/// as the spec's paging asks for it (`param` reads the request's paging parameters, from
+/// the query or the body); `Err` for a request the provider would refuse.
 pub fn page(
     endpoint: &EndpointSpec,
     envelope: &Value,
-    query: &[(String, String)],
+    param: impl Fn(&str) -> Option<String>,
     matching: impl Iterator<Item = usize>,
     record: impl Fn(usize) -> Value,
 ) -> Result<Value, String> {
+    let numeric = |name: &str| param(name).and_then(|value| value.parse::<u64>().ok());
     let mut body = envelope.clone();
     match &endpoint.pagination {
         Pagination::None => {
@@ -68,7 +63,7 @@ pub fn page(
             );
         }
         Pagination::PageNumber(paging) => {
-            let number = query_number(query, paging.param).unwrap_or(paging.start);
+            let number = numeric(paging.param).unwrap_or(paging.start);
             if number < paging.start {
                 return Err(format!(
                     "`{}` must be at least {}",
@@ -78,7 +73,7 @@ pub fn page(
             let per_page = paging
                 .page_size
                 .as_ref()
-                .map(|size| query_number(query, size.param).unwrap_or(size.default))
+                .map(|size| numeric(size.param).unwrap_or(size.default))
                 .map_or(DEFAULT_PER_PAGE, |size| size as usize)
                 .max(1);
             let skip = usize::try_from(number - paging.start)
