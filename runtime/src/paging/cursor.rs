@@ -4,7 +4,8 @@
 //! not an endless loop.
 
 use super::page_number::set_paging_param;
-use super::{extract_records, PageStream, RepeatGuard};
+use super::guard::CursorGuard;
+use super::{extract_records, PageStream};
 use crate::endpoint::{Cursor, EndpointSpec};
 use crate::error::Error;
 use crate::http::{Executor, Location, ParamValue, Params};
@@ -18,7 +19,7 @@ struct State {
     params: Params,
     cursor: Option<String>,
     page: u64,
-    seen: RepeatGuard,
+    seen: CursorGuard,
     done: bool,
     /// An error found after a page was read, reported once its records are out.
     pending: Option<Error>,
@@ -35,7 +36,7 @@ pub(super) fn pages(
         params,
         cursor: None,
         page: 1,
-        seen: RepeatGuard::default(),
+        seen: CursorGuard::new(),
         done: false,
         pending: None,
     };
