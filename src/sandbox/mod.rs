@@ -421,7 +421,10 @@ fn param_value(
         Location::Body => body_text(body, param.name),
         Location::IndexedPair(array) => {
             let name_of = |(key, value): &(String, String)| {
-                let index = key.strip_prefix(array)?.strip_suffix("][0]")?.strip_prefix('[')?;
+                let index = key
+                    .strip_prefix(array)?
+                    .strip_suffix("][0]")?
+                    .strip_prefix('[')?;
                 (value == param.name).then(|| format!("{array}[{index}][1]"))
             };
             let value_key = query.iter().find_map(name_of)?;

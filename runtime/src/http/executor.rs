@@ -456,7 +456,12 @@ impl Executor {
 
     /// `text` with every configured credential and the current token replaced by `***`.
     fn mask(&self, mut text: String) -> String {
-        for secret in self.config.credentials.values().chain(self.tokens.peek().as_ref()) {
+        for secret in self
+            .config
+            .credentials
+            .values()
+            .chain(self.tokens.peek().as_ref())
+        {
             if !secret.expose().is_empty() {
                 text = text.replace(secret.expose(), "***");
             }

@@ -3,8 +3,8 @@
 //! are no more (`has_more: false`) or gives no cursor. A cursor seen before is an error,
 //! not an endless loop.
 
-use super::page_number::set_paging_param;
 use super::guard::CursorGuard;
+use super::page_number::set_paging_param;
 use super::{extract_records, PageStream};
 use crate::endpoint::{Cursor, EndpointSpec};
 use crate::error::Error;
