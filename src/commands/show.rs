@@ -159,6 +159,7 @@ async fn show(args: ShowArgs) -> Result<u8, Failure> {
         )));
     }
     let params: Params = super::sync::parse_params(endpoint, &args.params)?;
+    args.output.format()?;
     // The sandbox, if any, serves until `_sandbox` goes out of scope.
     let connect::Connection {
         config,
