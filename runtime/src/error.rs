@@ -77,6 +77,30 @@ pub enum Error {
         /// The flag's value and the provider's message, with credentials masked.
         reason: String,
     },
+    /// Paging stopped because going on would loop, leak or never end: a repeated cursor
+    /// or page, a next-page URL on another host, more pages than `max_pages`.
+    #[error("{provider} {endpoint}: page {page}: {reason}")]
+    Paging {
+        /// The provider.
+        provider: &'static str,
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The page at which paging stopped, counted from 1.
+        page: u64,
+        /// Why.
+        reason: String,
+    },
+    /// The stream ran past [`ClientConfig::sync_timeout`](crate::ClientConfig::sync_timeout).
+    /// Every record yielded before stands; the rest were not fetched.
+    #[error("{provider} {endpoint}: the sync did not finish within its time limit of {limit:?}")]
+    SyncTimeout {
+        /// The provider.
+        provider: &'static str,
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The configured limit.
+        limit: std::time::Duration,
+    },
     /// A record could not be decoded or normalized, in strict mode.
     #[error(transparent)]
     Record(#[from] RecordError),

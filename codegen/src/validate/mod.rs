@@ -76,6 +76,17 @@ impl Checker<'_> {
         }
         self.base_url_variables();
         self.defaults();
+        if spec
+            .rate_limit
+            .as_ref()
+            .is_some_and(|limit| limit.requests == 0)
+        {
+            self.error_value(
+                "rate_limit.requests",
+                Diagnostic::new("a rate limit must allow at least 1 request")
+                    .hint("omit `rate_limit` if the provider has none"),
+            );
+        }
         self.success_flag();
         for (name, def) in &spec.record {
             names::check_field_name(self, &format!("record.{name}"), name);

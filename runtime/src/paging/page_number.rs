@@ -2,9 +2,10 @@
 //!
 //! When the first response says how many pages there are, the rest are fetched
 //! concurrently (bounded by the client's concurrency) and yielded in order. Otherwise
-//! pages are fetched one after another until one comes back short or empty.
+//! pages are fetched one after another until one comes back short or empty. Either
+//! way no page beyond `max_pages` is requested: paging ends there with an error.
 
-use super::{extract_records, PageStream};
+use super::{extract_records, guard, PageStream};
 use crate::endpoint::{EndpointSpec, PageNumber};
 use crate::error::Error;
 use crate::http::{Executor, Params};
@@ -17,8 +18,15 @@ pub(super) fn pages(
     endpoint: &'static EndpointSpec,
     paging: &'static PageNumber,
     params: Params,
+    max_pages: Option<u64>,
 ) -> PageStream {
     let params = Arc::new(params);
+    let too_many = move |max: u64| Error::Paging {
+        provider: endpoint.provider,
+        endpoint: endpoint.name,
+        page: max + 1,
+        reason: guard::too_many_pages(max),
+    };
     let fetch = {
         let executor = executor.clone();
         let params = params.clone();
@@ -36,15 +44,23 @@ pub(super) fn pages(
             match first {
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
                 Ok((records, Some(last_page))) => {
-                    let rest = stream::iter(paging.start + 1..=last_page)
+                    let allowed_last =
+                        max_pages.map_or(last_page, |max| last_page.min(paging.start + max - 1));
+                    let rest = stream::iter(paging.start + 1..=allowed_last)
                         .map(fetch)
                         .buffered(concurrency);
+                    let beyond = max_pages
+                        .filter(|_| last_page > allowed_last)
+                        .map(|max| Err(too_many(max)));
                     stream::once(async move { Ok((records, None)) })
                         .chain(rest)
                         .map(|page| page.map(|(records, _)| records))
+                        .chain(stream::iter(beyond))
                         .boxed()
                 }
-                Ok((records, None)) => sequential(fetch, paging, records).boxed(),
+                Ok((records, None)) => {
+                    sequential(fetch, paging, records, max_pages, too_many).boxed()
+                }
             }
         })
         .boxed()
@@ -55,6 +71,8 @@ fn sequential<F, Fut>(
     fetch: F,
     paging: &'static PageNumber,
     first: Vec<crate::record::RawRecord>,
+    max_pages: Option<u64>,
+    too_many: impl Fn(u64) -> Error + Copy + Send + 'static,
 ) -> impl futures::Stream<Item = Result<Vec<crate::record::RawRecord>, Error>>
 where
     F: Fn(u64) -> Fut + Send + 'static,
@@ -71,6 +89,9 @@ where
         move |(number, more, fetch)| async move {
             if !more {
                 return None;
+            }
+            if let Some(max) = max_pages.filter(|max| number - paging.start >= *max) {
+                return Some((Err(too_many(max)), (number, false, fetch)));
             }
             match fetch(number).await {
                 Ok((records, _)) => {
