@@ -463,7 +463,15 @@ async fn a_provider_that_never_answers_in_time_is_a_timeout_error() {
     .await;
     assert!(customers.is_empty());
     match error {
-        Some(Error::Transport { ref source, .. }) => assert!(source.is_timeout(), "{source:?}"),
+        Some(ref error @ Error::Transport { ref source, .. }) => {
+            assert!(source.is_timeout(), "{source:?}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with("tourwell list_customers: "),
+                "{message}"
+            );
+            assert!(message.contains("timed out"), "{message}");
+        }
         other => panic!("expected a timeout, got {other:?}"),
     }
 }
@@ -681,11 +689,20 @@ async fn a_body_cut_off_on_every_attempt_is_a_transport_error() {
     .await;
     assert_eq!(ids(&customers), expected_ids(0..25));
     match error {
-        Some(Error::Transport { ref source, .. }) => {
+        Some(ref error @ Error::Transport { ref source, .. }) => {
             assert!(
                 source.is_body() || source.is_decode() || source.is_request(),
                 "{source:?}"
-            )
+            );
+            let message = error.to_string();
+            assert!(
+                message.starts_with("tourwell list_customers: "),
+                "{message}"
+            );
+            assert!(
+                message.contains("Connection reset") || message.contains("body"),
+                "{message}"
+            );
         }
         other => panic!("expected a transport error, got {other:?}"),
     }

@@ -50,8 +50,8 @@ pub enum Error {
         /// The start of the response body, with credentials masked.
         body_excerpt: String,
     },
-    /// The request could not be sent or the response not read.
-    #[error("{provider} {endpoint}: {source}")]
+    /// The request could not be sent or the response not read (after every attempt).
+    #[error("{provider} {endpoint}: {}", causes(source))]
     Transport {
         /// The provider.
         provider: &'static str,
@@ -112,6 +112,22 @@ pub enum Error {
     /// A record could not be decoded or normalized, in strict mode.
     #[error(transparent)]
     Record(#[from] RecordError),
+}
+
+/// An error and its causes, `outer: inner: innermost` ("error sending request:
+/// operation timed out"); reqwest's own message alone rarely says what went wrong.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn hint_for(status: u16) -> &'static str {
