@@ -457,6 +457,9 @@ async fn a_repeated_cursor_stops_with_an_error() {
         }
     };
     assert_eq!(records, 4, "two pages were read before the cursor repeated");
-    assert!(error.to_string().contains("a cursor it had already sent"), "{error}");
+    assert!(
+        error.to_string().contains("a cursor it had already sent"),
+        "{error}"
+    );
     assert_eq!(customer_requests(&mock).len(), 2);
 }
