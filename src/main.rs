@@ -1,5 +1,6 @@
 //! `custkit`: sync customers from any provider described by a spec.
 
+mod airbyte;
 mod commands;
 mod sandbox;
 
@@ -24,6 +25,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Print the JSON Schema of the spec format.
     Schema,
+    /// Run as an Airbyte source (spec, check, discover, read).
+    Airbyte(airbyte::AirbyteArgs),
 }
 
 /// Exit codes scripts can rely on.
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Providers => commands::providers::run(),
         Command::Sync(args) => commands::sync::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Airbyte(args) => airbyte::run(args),
         Command::Schema => {
             print!("{}", custkit_codegen::schema::spec_schema());
             exit::OK

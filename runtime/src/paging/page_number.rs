@@ -17,6 +17,7 @@ pub(super) fn pages(
     endpoint: &'static EndpointSpec,
     paging: &'static PageNumber,
     params: Params,
+    pages_done: u64,
 ) -> PageStream {
     let params = Arc::new(params);
     let fetch = {
@@ -29,14 +30,15 @@ pub(super) fn pages(
         }
     };
     let concurrency = executor.config.concurrency;
-    let first = fetch(paging.start);
+    let first_number = paging.start + pages_done;
+    let first = fetch(first_number);
     stream::once(first)
         .flat_map(move |first| {
             let fetch = fetch.clone();
             match first {
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
                 Ok((records, Some(last_page))) => {
-                    let rest = stream::iter(paging.start + 1..=last_page)
+                    let rest = stream::iter(first_number + 1..=last_page)
                         .map(fetch)
                         .buffered(concurrency);
                     stream::once(async move { Ok((records, None)) })
@@ -44,7 +46,7 @@ pub(super) fn pages(
                         .map(|page| page.map(|(records, _)| records))
                         .boxed()
                 }
-                Ok((records, None)) => sequential(fetch, paging, records).boxed(),
+                Ok((records, None)) => sequential(fetch, paging, first_number, records).boxed(),
             }
         })
         .boxed()
@@ -54,6 +56,7 @@ pub(super) fn pages(
 fn sequential<F, Fut>(
     fetch: F,
     paging: &'static PageNumber,
+    first_number: u64,
     first: Vec<crate::record::RawRecord>,
 ) -> impl futures::Stream<Item = Result<Vec<crate::record::RawRecord>, Error>>
 where
@@ -67,7 +70,7 @@ where
     };
     let more = full(first.len());
     stream::once(async move { Ok(first) }).chain(stream::unfold(
-        (paging.start + 1, more, fetch),
+        (first_number + 1, more, fetch),
         move |(number, more, fetch)| async move {
             if !more {
                 return None;
