@@ -2,6 +2,7 @@
 //! filters. Its JSON Schema (the SPEC's `connectionSpecification`) is derived from the
 //! type that reads it.
 
+use crate::connect::{self, ConnectArgs};
 use crate::sandbox::Sandbox;
 use custkit::{ClientConfig, ProviderInfo};
 use custkit_runtime::http::Params;
@@ -64,37 +65,34 @@ impl SourceConfig {
     }
 
     /// The executor and request parameters for the provider's sync endpoint, with the
-    /// sandbox running when it is used. Bad parameters fail here, before any request.
-    /// `configure` adds what the caller needs (a record error handler).
+    /// sandbox running when it is used (the connection is resolved as for `custkit sync`,
+    /// the configuration standing for its flags). Bad parameters fail here, before any
+    /// request. `configure` adds what the caller needs (a record error handler).
     pub async fn connect(
         self,
         configure: impl FnOnce(ClientConfig) -> ClientConfig,
     ) -> Result<Connection, String> {
         let provider = self.provider;
         let raw = self.raw;
-        let mut config = configure(ClientConfig::new());
+        let pairs = |map: &BTreeMap<String, String>| -> Vec<String> {
+            map.iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect()
+        };
+        let args = ConnectArgs {
+            base_url: raw.base_url.clone(),
+            variables: pairs(&raw.variables),
+            credentials: pairs(&raw.credentials),
+            sandbox: raw.sandbox,
+            ..ConnectArgs::default()
+        };
+        let resolved = connect::connect(provider, &args)
+            .await
+            .map_err(|failure| failure.message)?;
+        let mut config = configure(resolved.config);
         if let Some(pages) = raw.concurrency {
             config = config.concurrency(pages);
         }
-        for (name, value) in &raw.variables {
-            config = config.variable(name, value);
-        }
-        let use_sandbox = raw.sandbox || (raw.credentials.is_empty() && raw.base_url.is_none());
-        let sandbox = if use_sandbox {
-            let sandbox = Sandbox::start(provider)
-                .await
-                .map_err(|error| format!("cannot start the sandbox: {error}"))?;
-            config = sandbox.configure(config);
-            Some(sandbox)
-        } else {
-            if let Some(url) = &raw.base_url {
-                config = config.base_url(url);
-            }
-            for (name, value) in raw.credentials {
-                config = config.credential(name, value);
-            }
-            None
-        };
         let endpoint = provider.sync_endpoint;
         let mut params = Params::new();
         for (name, value) in &raw.filters {
@@ -110,7 +108,7 @@ impl SourceConfig {
             provider,
             executor: Arc::new(executor),
             params,
-            _sandbox: sandbox,
+            _sandbox: resolved.sandbox,
         })
     }
 }

@@ -43,6 +43,11 @@ pub struct Spec {
     pub variables: IndexMap<String, Variable>,
     /// How requests authenticate.
     pub auth: Auth,
+    /// The provider's documented rate limit (`{ requests: 300, per: minute }`). Every
+    /// client paces all its requests to it; one client counts as one caller (one
+    /// tenant, brand or key).
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
     /// Defaults that transforms use when a mapping does not say.
     #[serde(default)]
     pub defaults: Defaults,
@@ -57,6 +62,10 @@ pub struct Spec {
     pub record: IndexMap<String, FieldDef>,
     /// How the raw record maps to the unified `custkit::Customer`.
     pub normalize: Normalize,
+    /// A flag in every response body that says whether the call succeeded, for providers
+    /// that report failures under HTTP 200 (`{"code": 404, ...}`, `{"success": false}`).
+    #[serde(default)]
+    pub success: Option<SuccessFlag>,
     /// The provider's documented example responses, verbatim. They feed golden tests and
     /// the sandbox, and are checked against `records` and `pagination` paths.
     #[serde(default)]
@@ -95,6 +104,39 @@ pub enum Auth {
     },
     /// HTTP basic authentication.
     Basic,
+}
+
+/// A rate limit: at most `requests` per `per`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Requests allowed in each period; at least 1.
+    pub requests: u32,
+    /// The period.
+    pub per: RatePeriod,
+}
+
+/// The period of a rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RatePeriod {
+    /// One second.
+    Second,
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+}
+
+impl RatePeriod {
+    /// The period in seconds.
+    pub fn seconds(self) -> u64 {
+        match self {
+            RatePeriod::Second => 1,
+            RatePeriod::Minute => 60,
+            RatePeriod::Hour => 3600,
+        }
+    }
 }
 
 /// Defaults for transforms.
@@ -140,6 +182,10 @@ pub struct Endpoint {
     /// How the endpoint pages. Omitted: one request returns everything.
     #[serde(default)]
     pub pagination: Option<Pagination>,
+    /// The most pages one stream may fetch; a provider with more ends the stream with an
+    /// error instead of paging on. Omitted: no limit. Clients can override it.
+    #[serde(default)]
+    pub max_pages: Option<u64>,
     /// Where the records are in a response.
     pub records: Records,
 }
@@ -277,6 +323,20 @@ pub enum RecordsShape {
     Object,
     /// An array, or a single record object.
     ArrayOrObject,
+}
+
+/// Where a response body says whether the call succeeded.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessFlag {
+    /// Dotted path to the flag (`code`, `success`, `meta.status`).
+    pub path: String,
+    /// The value that means success: a boolean, a whole number or a text. Anything else,
+    /// or no flag at all, is a failure.
+    pub equals: serde_json::Value,
+    /// Dotted path to the provider's message, quoted in the error.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// A documented example response.

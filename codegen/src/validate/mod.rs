@@ -76,6 +76,18 @@ impl Checker<'_> {
         }
         self.base_url_variables();
         self.defaults();
+        if spec
+            .rate_limit
+            .as_ref()
+            .is_some_and(|limit| limit.requests == 0)
+        {
+            self.error_value(
+                "rate_limit.requests",
+                Diagnostic::new("a rate limit must allow at least 1 request")
+                    .hint("omit `rate_limit` if the provider has none"),
+            );
+        }
+        self.success_flag();
         for (name, def) in &spec.record {
             names::check_field_name(self, &format!("record.{name}"), name);
             if let crate::spec::FieldType::Object(fields) = &def.ty {
@@ -135,6 +147,35 @@ impl Checker<'_> {
                 "base_url",
                 Diagnostic::new("`base_url` must start with https://").expected("an absolute URL"),
             );
+        }
+    }
+
+    fn success_flag(&mut self) {
+        let Some(flag) = &self.source.spec.success else {
+            return;
+        };
+        let valid = match &flag.equals {
+            serde_json::Value::Bool(_) | serde_json::Value::String(_) => true,
+            serde_json::Value::Number(number) => number.is_i64(),
+            _ => false,
+        };
+        if !valid {
+            self.error_value(
+                "success.equals",
+                Diagnostic::new("`equals` must be a boolean, a whole number or a text")
+                    .expected("true, 200 or \"ok\""),
+            );
+        }
+        for (key, path) in [
+            ("path", Some(&flag.path)),
+            ("message", flag.message.as_ref()),
+        ] {
+            if path.is_some_and(|path| path.is_empty() || path.split('.').any(str::is_empty)) {
+                self.error_value(
+                    &format!("success.{key}"),
+                    Diagnostic::new(format!("`{key}` must be a dotted path such as `meta.code`")),
+                );
+            }
         }
     }
 
