@@ -1,5 +1,6 @@
 //! `custkit`: sync customers from any provider described by a spec.
 
+mod airbyte;
 mod commands;
 mod connect;
 mod failure;
@@ -30,6 +31,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Print the JSON Schema of the spec format.
     Schema,
+    /// Run as an Airbyte source (spec, check, discover, read).
+    Airbyte(airbyte::AirbyteArgs),
 }
 
 /// The exit codes, for `--help`.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => commands::sync::run(args),
         Command::Show(args) => commands::show::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Airbyte(args) => airbyte::run(args),
         Command::Schema => {
             print!("{}", custkit_codegen::schema::spec_schema());
             exit::OK

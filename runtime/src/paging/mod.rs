@@ -40,19 +40,32 @@ pub fn raw_records(
     endpoint: &'static EndpointSpec,
     params: Params,
 ) -> RecordStream<RawRecord> {
+    raw_records_after(executor, endpoint, params, 0)
+}
+
+/// Like [`raw_records`], resuming a stream of which the first `pages_done` pages were
+/// already delivered (a checkpoint: every record of those pages, in
+/// [`RecordPosition::page`] terms). Record positions keep counting from the first page.
+pub fn raw_records_after(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+    pages_done: u64,
+) -> RecordStream<RawRecord> {
     if let Err(error) = params.validate(endpoint) {
         return stream::once(async move { Err(error) }).boxed();
     }
     let max_pages = executor.config.max_pages.or(endpoint.max_pages);
     let sync_timeout = executor.config.sync_timeout;
     let pages: PageStream = match &endpoint.pagination {
+        Pagination::None if pages_done > 0 => stream::empty().boxed(),
         Pagination::None => stream::once(async move {
             let response = executor.send(endpoint, &params, &[], 1).await?;
             extract_records(endpoint, &response)
         })
         .boxed(),
         Pagination::PageNumber(paging) => {
-            page_number::pages(executor, endpoint, paging, params, max_pages)
+            page_number::pages(executor, endpoint, paging, params, max_pages, pages_done)
         }
         Pagination::Cursor(paging) => cursor::pages(executor, endpoint, paging, params),
     };
@@ -74,8 +87,23 @@ pub fn customers(
     endpoint: &'static EndpointSpec,
     params: Params,
 ) -> RecordStream<Customer> {
-    decode_each(executor, endpoint, params, move |record| {
+    let records = raw_records(executor.clone(), endpoint, params);
+    decode_each(&executor, endpoint, records, move |record| {
         (endpoint.normalize)(record)
+    })
+}
+
+/// Like [`customers`], resuming after `pages_done` delivered pages (see
+/// [`raw_records_after`]), each customer with the position of its record.
+pub fn customers_after(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+    pages_done: u64,
+) -> RecordStream<(RecordPosition, Customer)> {
+    let records = raw_records_after(executor.clone(), endpoint, params, pages_done);
+    decode_each(&executor, endpoint, records, move |record| {
+        (endpoint.normalize)(record).map(|customer| (record.position, customer))
     })
 }
 
@@ -85,21 +113,22 @@ pub fn decoded<T: DeserializeOwned + Send + 'static>(
     endpoint: &'static EndpointSpec,
     params: Params,
 ) -> RecordStream<T> {
-    decode_each(executor, endpoint, params, move |record| {
+    let records = raw_records(executor.clone(), endpoint, params);
+    decode_each(&executor, endpoint, records, move |record| {
         serde_json::from_str(record.json.get())
             .map_err(|error| crate::record::decode_reason(&error))
     })
 }
 
 fn decode_each<T: Send + 'static>(
-    executor: Arc<Executor>,
+    executor: &Executor,
     endpoint: &'static EndpointSpec,
-    params: Params,
+    records: RecordStream<RawRecord>,
     decode: impl Fn(&RawRecord) -> Result<T, String> + Send + 'static,
 ) -> RecordStream<T> {
     let strict = executor.config.strict;
     let handler = executor.config.on_record_error.clone();
-    let records = raw_records(executor, endpoint, params).filter_map(move |item| {
+    let records = records.filter_map(move |item| {
         let out = match item {
             Err(error) => Some(Err(error)),
             Ok(record) => match decode(&record) {

@@ -4,7 +4,8 @@
 //! total with the page size), the rest are fetched
 //! concurrently (bounded by the client's concurrency) and yielded in order. Otherwise
 //! pages are fetched one after another until one comes back short or empty. Either
-//! way no page beyond `max_pages` is requested: paging ends there with an error.
+//! way no page beyond `max_pages` is requested: paging ends there with an error. A resumed
+//! stream starts after the pages already delivered, and counts `max_pages` from there.
 
 use super::{extract_records, guard, PageStream};
 use crate::endpoint::{EndpointSpec, Method, PageNumber};
@@ -20,6 +21,7 @@ pub(super) fn pages(
     paging: &'static PageNumber,
     params: Params,
     max_pages: Option<u64>,
+    pages_done: u64,
 ) -> PageStream {
     let params = Arc::new(params);
     let too_many = move |max: u64| Error::Paging {
@@ -39,7 +41,8 @@ pub(super) fn pages(
     };
     let concurrency = executor.config.concurrency;
     let size = page_size(paging, &params);
-    let first = fetch(paging.start);
+    let first_number = paging.start + pages_done;
+    let first = fetch(first_number);
     stream::once(first)
         .flat_map(move |first| {
             let fetch = fetch.clone();
@@ -47,8 +50,8 @@ pub(super) fn pages(
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
                 Ok((records, Some(last_page))) => {
                     let allowed_last =
-                        max_pages.map_or(last_page, |max| last_page.min(paging.start + max - 1));
-                    let rest = stream::iter(paging.start + 1..=allowed_last)
+                        max_pages.map_or(last_page, |max| last_page.min(first_number + max - 1));
+                    let rest = stream::iter(first_number + 1..=allowed_last)
                         .map(fetch)
                         .buffered(concurrency);
                     let beyond = max_pages
@@ -61,7 +64,7 @@ pub(super) fn pages(
                         .boxed()
                 }
                 Ok((records, None)) => {
-                    sequential(fetch, paging, size, records, max_pages, too_many).boxed()
+                    sequential(fetch, size, first_number, records, max_pages, too_many).boxed()
                 }
             }
         })
@@ -71,8 +74,8 @@ pub(super) fn pages(
 /// Without a known page count: next page while the last one was full.
 fn sequential<F, Fut>(
     fetch: F,
-    paging: &'static PageNumber,
     size: Option<u64>,
+    first_number: u64,
     first: Vec<crate::record::RawRecord>,
     max_pages: Option<u64>,
     too_many: impl Fn(u64) -> Error + Copy + Send + 'static,
@@ -88,12 +91,12 @@ where
     };
     let more = full(first.len());
     stream::once(async move { Ok(first) }).chain(stream::unfold(
-        (paging.start + 1, more, fetch),
+        (first_number + 1, more, fetch),
         move |(number, more, fetch)| async move {
             if !more {
                 return None;
             }
-            if let Some(max) = max_pages.filter(|max| number - paging.start >= *max) {
+            if let Some(max) = max_pages.filter(|max| number - first_number >= *max) {
                 return Some((Err(too_many(max)), (number, false, fetch)));
             }
             match fetch(number).await {
