@@ -24,7 +24,7 @@ pub struct Locations {
 }
 
 impl Locations {
-    /// Indexes `text`. Unparsable YAML yields a partial index (serde_yaml reports the
+    /// Indexes `text`. Unparsable YAML yields a partial index (the tree builder reports the
     /// syntax error itself).
     pub fn index(text: &str) -> Locations {
         let mut builder = Builder::default();
@@ -90,7 +90,8 @@ impl Builder {
         let path = self.path.join(".");
         self.locations
             .values
-            .insert(path, Self::position(mark, width));
+            .entry(path)
+            .or_insert(Self::position(mark, width));
         true
     }
 
@@ -113,9 +114,11 @@ impl MarkedEventReceiver for Builder {
                     let mut path = self.path.clone();
                     path.push(text.clone());
                     let width = text.chars().count();
+                    // A duplicate key is reported elsewhere; positions stay on the first.
                     self.locations
                         .keys
-                        .insert(path.join("."), Self::position(&mark, width));
+                        .entry(path.join("."))
+                        .or_insert(Self::position(&mark, width));
                     return;
                 }
                 let is_root = self.stack.is_empty();

@@ -17,7 +17,9 @@ pub(super) fn check(checker: &mut Checker<'_>) {
         names::check_identifier(checker, &key, name, true);
         endpoint_rules(checker, &key, endpoint);
     }
-    sync_endpoint(checker);
+    if !checker.source.touches_damage("endpoints") {
+        sync_endpoint(checker);
+    }
 }
 
 fn sync_endpoint(checker: &mut Checker<'_>) {

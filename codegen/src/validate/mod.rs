@@ -13,6 +13,9 @@ pub(crate) use examples::read_example;
 pub use names::is_rust_keyword;
 
 /// Checks a loaded spec; an empty list means it can be generated.
+///
+/// Parts cut for shape errors (`SourceSpec::damaged`) were reported already: checks that
+/// depend on them are skipped, and nothing is reported at or inside them.
 pub fn validate(source: &SourceSpec) -> Vec<Diagnostic> {
     let mut checker = Checker {
         source,
@@ -20,8 +23,12 @@ pub fn validate(source: &SourceSpec) -> Vec<Diagnostic> {
     };
     checker.top_level();
     endpoints::check(&mut checker);
-    normalize::check(&mut checker);
-    examples::check(&mut checker);
+    if !source.touches_damage("record") && !source.touches_damage("defaults") {
+        normalize::check(&mut checker);
+    }
+    if !source.touches_damage("endpoints") {
+        examples::check(&mut checker);
+    }
     checker.found
 }
 
@@ -34,12 +41,18 @@ pub(crate) struct Checker<'a> {
 impl Checker<'_> {
     /// Reports a problem at `key_path`'s key.
     pub fn error(&mut self, key_path: &str, diagnostic: Diagnostic) {
+        if self.source.touches_damage(key_path) {
+            return;
+        }
         let located = self.source.error_at(key_path, diagnostic);
         self.found.push(located);
     }
 
     /// Reports a problem at `key_path`'s value.
     pub fn error_value(&mut self, key_path: &str, diagnostic: Diagnostic) {
+        if self.source.touches_damage(key_path) {
+            return;
+        }
         let located = self.source.error_at_value(key_path, diagnostic);
         self.found.push(located);
     }
