@@ -141,7 +141,7 @@ impl Config {
                     errors.extend(found);
                     loaded.extend(source);
                 }
-                Err(diagnostic) => errors.push(diagnostic),
+                Err(diagnostic) => errors.push(*diagnostic),
             }
         }
         let mut seen: Vec<(&str, &str)> = Vec::new();
@@ -260,7 +260,7 @@ impl Config {
 /// Runs one spec's step, turning a panic (a custkit bug) into a diagnostic naming the
 /// spec, so a build never ends in a backtrace. The property tests check that no input
 /// reaches this.
-fn guard<T>(display: &str, step: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+fn guard<T>(display: &str, step: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|payload| {
         let reason = payload
             .downcast_ref::<&str>()
@@ -271,6 +271,6 @@ fn guard<T>(display: &str, step: impl FnOnce() -> T) -> Result<T, Diagnostic> {
             Diagnostic::new(format!("internal error in custkit-codegen: {reason}"))
                 .hint("this is a custkit bug; please report it with the spec file");
         diagnostic.file = display.to_string();
-        diagnostic
+        Box::new(diagnostic)
     })
 }

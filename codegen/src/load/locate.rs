@@ -45,9 +45,17 @@ impl Locations {
         }
     }
 
-    /// The position of `path`'s value.
+    /// The position of `path`'s value, falling back to its key, then to the closest
+    /// ancestor's value (a shorthand like `full_name: name` stands for `{ from: name }`:
+    /// `full_name.from` is the value `name`).
     pub fn value(&self, path: &str) -> Option<Position> {
-        self.values.get(path).copied().or_else(|| self.find(path))
+        let mut path = path;
+        loop {
+            if let Some(position) = self.values.get(path).or_else(|| self.keys.get(path)) {
+                return Some(*position);
+            }
+            path = &path[..path.rfind('.')?];
+        }
     }
 }
 

@@ -266,17 +266,27 @@ fn describe(message: &str, key_path: &str) -> Diagnostic {
             .strip_prefix(prefix)
             .and_then(|rest| rest.split_once(", expected "))
         {
+            let found = match found {
+                "sequence" => "a list",
+                "map" => "a mapping",
+                other => other,
+            };
+            let hint = (expected == "a boolean").then_some("write `true` or `false`");
             return Diagnostic::new(format!("{what}: found {found}"))
-                .expected(plain_expected(expected));
+                .expected(plain_expected(expected))
+                .maybe_hint(hint.map(str::to_string));
         }
     }
-    // The spec types' own messages carry their suggestion after "; ".
-    match message.split_once("; did you mean") {
-        Some((message, rest)) => {
-            Diagnostic::new(message.to_string()).hint(format!("did you mean{rest}"))
-        }
-        None => Diagnostic::new(message.to_string()),
-    }
+    // The spec types' own messages: "what, expected what; did you mean ...?".
+    let (message, hint) = match message.split_once("; did you mean") {
+        Some((message, rest)) => (message, Some(format!("did you mean{rest}"))),
+        None => (message, None),
+    };
+    let diagnostic = match message.split_once(", expected ") {
+        Some((message, expected)) => Diagnostic::new(message).expected(expected),
+        None => Diagnostic::new(message),
+    };
+    diagnostic.maybe_hint(hint)
 }
 
 #[cfg(test)]
