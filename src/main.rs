@@ -24,6 +24,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Print the JSON Schema of the spec format.
     Schema,
+    /// Print a draft spec inferred from a sample JSON response, for an author to finish.
+    Scaffold(commands::scaffold::ScaffoldArgs),
 }
 
 /// Exit codes scripts can rely on.
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Providers => commands::providers::run(),
         Command::Sync(args) => commands::sync::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Scaffold(args) => commands::scaffold::run(args),
         Command::Schema => {
             print!("{}", custkit_codegen::schema::spec_schema());
             exit::OK

@@ -2,4 +2,5 @@
 
 pub mod check;
 pub mod providers;
+pub mod scaffold;
 pub mod sync;
