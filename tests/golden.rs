@@ -159,3 +159,26 @@ fn tourwell_quirks_normalize_as_documented() {
     assert_eq!(kh105["addresses"], serde_json::json!([]));
     assert_eq!(kh105["national_ids"], serde_json::json!([]));
 }
+
+/// Xtrakit: `data.customers` is one object in the sample; naive timestamps are Accra
+/// wall-clock time (UTC+0); WhatsApp is a second phone.
+#[test]
+fn xtrakit_quirks_normalize_as_documented() {
+    let provider = custkit::provider("xtrakit").expect("xtrakit spec");
+    let customers = normalize_example(provider, &provider.examples[0]);
+    assert_eq!(
+        customers.len(),
+        1,
+        "a single `customers` object is one record"
+    );
+    let jane = &customers[0];
+    assert_eq!(jane["remote_id"], "1");
+    assert_eq!(jane["full_name"], "Jane Doe");
+    assert_eq!(jane["created_at"], "2024-08-04T08:23:45Z");
+    assert_eq!(jane["updated_at"], "2024-08-04T02:00:43Z");
+    assert_eq!(jane["phones"][0]["e164"], "+233244567890");
+    assert_eq!(jane["phones"][1]["kind"], "whatsapp");
+    assert_eq!(jane["addresses"][0]["postal_code"], "00233");
+    assert_eq!(jane["addresses"][0]["line2"], "Apt 4B, Downtown Complex");
+    assert_eq!(jane["groups"], serde_json::json!(["1"]));
+}

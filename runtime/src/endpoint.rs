@@ -24,6 +24,8 @@ pub struct EndpointSpec {
     pub records: RecordsAt,
     /// How to get every page.
     pub pagination: Pagination,
+    /// The body flag that says whether a call succeeded, if the provider has one.
+    pub success: Option<crate::http::envelope::SuccessFlag>,
     /// The parameters the endpoint accepts.
     pub params: &'static [crate::http::ParamSpec],
     /// Decodes and normalizes one record of this endpoint (generated from the spec).

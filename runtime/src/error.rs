@@ -64,6 +64,19 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// The provider answered (often with HTTP 200) but its body's success flag says the
+    /// call failed.
+    #[error("{provider} {endpoint}: page {page}: the provider reported a failure: {reason}")]
+    Rejected {
+        /// The provider.
+        provider: &'static str,
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The page, counted from 1.
+        page: u64,
+        /// The flag's value and the provider's message, with credentials masked.
+        reason: String,
+    },
     /// A record could not be decoded or normalized, in strict mode.
     #[error(transparent)]
     Record(#[from] RecordError),

@@ -1,182 +1,166 @@
-//! `custkit sync PROVIDER`: every customer, normalized, as JSON lines on stdout.
+//! `custkit sync PROVIDER`: every customer, normalized, to JSON lines, CSV or SQLite.
 
-use crate::{exit, sandbox};
-use custkit::{ClientConfig, ProviderInfo};
-use custkit_runtime::http::Params;
+use crate::connect::{self, ConnectArgs};
+use crate::exit;
+use crate::failure::Failure;
+use crate::progress::Progress;
+use crate::sink::{self, Outcome, OutputArgs, RunStatus, Sink, SinkError};
+use custkit::runtime::endpoint::EndpointSpec;
+use custkit::runtime::http::Params;
+use custkit::runtime::{paging, Executor, RecordError};
+use custkit::ProviderInfo;
 use futures::StreamExt;
-use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct SyncArgs {
     /// The provider (see `custkit providers`).
     provider: String,
-    /// A request parameter, `NAME=VALUE` (repeatable), checked against the spec.
+    /// A request parameter of the list endpoint, `NAME=VALUE` (repeatable), checked
+    /// against the spec before anything is sent.
     #[arg(long = "filter", value_name = "NAME=VALUE")]
     filters: Vec<String>,
-    /// The provider's base URL (default: the spec's, with its variables).
-    #[arg(long)]
-    base_url: Option<String>,
-    /// A base URL variable, `NAME=VALUE` (repeatable), such as `tenant=demo`.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    variables: Vec<String>,
-    /// A credential, `NAME=VALUE` (repeatable); also read from
-    /// `CUSTKIT_<PROVIDER>_<NAME>` environment variables.
-    #[arg(long = "credential", value_name = "NAME=VALUE")]
-    credentials: Vec<String>,
-    /// Sync from a local mock of the provider that serves the spec's examples. The
-    /// default when no credentials are configured.
-    #[arg(long)]
-    sandbox: bool,
-    /// Fail on the first record that cannot be decoded or normalized.
-    #[arg(long)]
-    strict: bool,
-}
-
-fn split_pair(text: &str) -> Result<(&str, &str), String> {
-    text.split_once('=')
-        .ok_or_else(|| format!("`{text}` is not NAME=VALUE"))
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    connect: ConnectArgs,
 }
 
 pub fn run(args: SyncArgs) -> u8 {
-    let Some(provider) = custkit::provider(&args.provider) else {
-        let names: Vec<&str> = custkit::PROVIDERS
-            .iter()
-            .map(|provider| provider.name)
-            .collect();
-        eprintln!(
-            "error: unknown provider `{}`; known providers: {}",
-            args.provider,
-            names.join(", ")
-        );
-        return exit::USAGE;
-    };
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return exit::USAGE;
-        }
-    };
-    runtime.block_on(sync(provider, args))
+    super::block_on(async move {
+        let provider = connect::find_provider(&args.provider)?;
+        sync(provider, args).await
+    })
 }
 
-async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> u8 {
-    let mut config = ClientConfig::new().strict(args.strict);
-    let mut configured = 0;
-    for name in provider.auth.credential_names() {
-        let variable = format!("CUSTKIT_{}_{}", provider.name, name).to_uppercase();
-        if let Ok(value) = std::env::var(&variable) {
-            config = config.credential(*name, value);
-            configured += 1;
-        }
-    }
-    for pair in &args.credentials {
-        match split_pair(pair) {
-            Ok((name, value)) => {
-                config = config.credential(name, value);
-                configured += 1;
-            }
-            Err(error) => return usage(&format!("--credential: {error}")),
-        }
-    }
-    for pair in &args.variables {
-        match split_pair(pair) {
-            Ok((name, value)) => config = config.variable(name, value),
-            Err(error) => return usage(&format!("--var: {error}")),
-        }
-    }
-    let use_sandbox = args.sandbox || (configured == 0 && args.base_url.is_none());
-    let _sandbox = if use_sandbox {
-        let server = match sandbox::Sandbox::start(provider).await {
-            Ok(server) => server,
-            Err(error) => {
-                eprintln!("error: cannot start the sandbox: {error}");
-                return exit::USAGE;
-            }
-        };
-        eprintln!(
-            "custkit: no credentials for {} configured: syncing from the built-in sandbox at {} (offline, example data)",
-            provider.name,
-            server.base_url()
-        );
-        config = server.configure(config);
-        Some(server)
-    } else {
-        if let Some(url) = &args.base_url {
-            config = config.base_url(url);
-        }
-        None
-    };
-    let endpoint = provider.sync_endpoint;
+/// Parses `NAME=VALUE` parameters by the endpoint's declared types and checks every
+/// rule, so a bad one fails before a request (or the sandbox) starts.
+pub fn parse_params(endpoint: &EndpointSpec, pairs: &[String]) -> Result<Params, Failure> {
     let mut params = Params::new();
-    for pair in &args.filters {
-        let (name, value) = match split_pair(pair) {
-            Ok(pair) => pair,
-            Err(error) => return usage(&format!("--filter: {error}")),
-        };
-        if let Err(error) = params.set_text(endpoint, name, value) {
-            return usage(&error.to_string());
-        }
+    for pair in pairs {
+        let (name, value) = connect::split_pair(pair).map_err(Failure::usage)?;
+        params
+            .set_text(endpoint, name, value)
+            .map_err(|error| Failure::from_runtime(&error))?;
     }
-    let record_errors = Arc::new(AtomicU64::new(0));
-    let counter = record_errors.clone();
-    config = config.on_record_error(move |error| {
-        counter.fetch_add(1, Ordering::Relaxed);
-        eprintln!("warning: skipped {error}");
-    });
-    let executor = match custkit::runtime::Executor::new(provider, config) {
-        Ok(executor) => Arc::new(executor),
-        Err(error) => return usage(&error.to_string()),
-    };
+    params
+        .validate(endpoint)
+        .map_err(|error| Failure::from_runtime(&error))?;
+    Ok(params)
+}
+
+async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Failure> {
+    let endpoint = provider.sync_endpoint;
+    let params = parse_params(endpoint, &args.filters)?;
+    // The sandbox, if any, serves until `_sandbox` goes out of scope.
+    let connect::Connection {
+        config,
+        sandbox: _sandbox,
+    } = connect::connect(provider, &args.connect).await?;
+    let executor =
+        Executor::new(provider, config).map_err(|error| Failure::from_runtime(&error))?;
+    let sink = sink::open(&args.output, provider, endpoint.name)?;
     let started = std::time::Instant::now();
-    let mut stream = custkit::runtime::paging::customers(executor, endpoint, params);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut count = 0u64;
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(customer) => {
-                let written = serde_json::to_writer(&mut out, &customer)
-                    .map_err(std::io::Error::from)
-                    .and_then(|()| out.write_all(b"\n"));
-                if let Err(error) = written {
-                    if error.kind() == std::io::ErrorKind::BrokenPipe {
-                        return exit::OK;
-                    }
-                    eprintln!("error: cannot write output: {error}");
-                    return exit::USAGE;
-                }
-                count += 1;
-            }
-            Err(error) => {
-                let _ = out.flush();
-                eprintln!("error: {error}");
-                return match error {
-                    custkit::Error::InvalidParam { .. } | custkit::Error::Config { .. } => {
-                        exit::USAGE
-                    }
-                    _ => exit::PROVIDER,
-                };
-            }
-        }
-    }
-    let _ = out.flush();
-    let errors = record_errors.load(Ordering::Relaxed);
+    let run = pump(
+        Arc::new(executor),
+        endpoint,
+        params,
+        sink,
+        args.connect.strict,
+    )
+    .await;
     eprintln!(
-        "custkit: {count} customers from {} ({errors} record errors) in {:.2}s",
+        "custkit: {} customers from {} ({} record errors) in {:.2}s",
+        run.outcome.records,
         provider.name,
+        run.outcome.errors,
         started.elapsed().as_secs_f64()
     );
-    if errors > 0 {
-        exit::RECORD_ERRORS
-    } else {
-        exit::OK
+    match run.failure {
+        Some(failure) => Err(failure),
+        None if run.outcome.errors > 0 => Ok(exit::RECORD_ERRORS),
+        None => Ok(exit::OK),
     }
 }
 
-fn usage(message: &str) -> u8 {
-    eprintln!("error: {message}");
-    exit::USAGE
+/// How a pump ended.
+struct Run {
+    outcome: Outcome,
+    failure: Option<Failure>,
+}
+
+/// Streams every record of `endpoint` through the normalizer into `sink`, reporting bad
+/// records (fatal when `strict`) and closing the sink with the run's outcome.
+async fn pump(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+    mut sink: Box<dyn Sink>,
+    strict: bool,
+) -> Run {
+    let mut progress = Progress::start();
+    let mut records = 0;
+    let mut errors = 0;
+    let mut failure = None;
+    let mut stream = paging::raw_records(executor, endpoint, params);
+    while let Some(item) = stream.next().await {
+        let record = match item {
+            Ok(record) => record,
+            Err(error) => {
+                failure = Some(Failure::from_runtime(&error));
+                break;
+            }
+        };
+        let customer = match (endpoint.normalize)(&record) {
+            Ok(customer) => customer,
+            Err(reason) => {
+                let error = RecordError::new(endpoint, &record, reason);
+                errors += 1;
+                if strict {
+                    failure = Some(Failure {
+                        code: exit::RECORD_ERRORS,
+                        message: format!("{error} (--strict)"),
+                    });
+                    break;
+                }
+                progress.warn(&format!("warning: skipped {error}"));
+                continue;
+            }
+        };
+        match sink.write(customer) {
+            Ok(()) => {
+                records += 1;
+                progress.record(record.position.page);
+            }
+            Err(SinkError::Closed) => break,
+            Err(SinkError::Failed(message)) => {
+                failure = Some(Failure {
+                    code: exit::OUTPUT,
+                    message,
+                });
+                break;
+            }
+        }
+    }
+    progress.finish();
+    let status = match (&failure, errors) {
+        (Some(_), _) => RunStatus::Failed,
+        (None, 0) => RunStatus::Ok,
+        (None, _) => RunStatus::Partial,
+    };
+    let outcome = Outcome {
+        records,
+        errors,
+        status,
+    };
+    match sink.finish(outcome) {
+        Ok(()) | Err(SinkError::Closed) => {}
+        Err(SinkError::Failed(message)) => {
+            failure.get_or_insert(Failure {
+                code: exit::OUTPUT,
+                message,
+            });
+        }
+    }
+    Run { outcome, failure }
 }

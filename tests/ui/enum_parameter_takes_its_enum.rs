@@ -1,8 +1,5 @@
 // An enum parameter takes its generated enum, not free text.
-#[allow(dead_code)]
-mod shop {
-    include!(concat!(env!("CUSTKIT_UI_OUT"), "/shop.rs"));
-}
+use custkit_ui_fixtures::shop;
 
 fn main() {
     let client = shop::Client::builder().build().unwrap();

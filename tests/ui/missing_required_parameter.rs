@@ -1,8 +1,5 @@
 // Required parameters are arguments: a call without them does not compile.
-#[allow(dead_code)]
-mod shop {
-    include!(concat!(env!("CUSTKIT_UI_OUT"), "/shop.rs"));
-}
+use custkit_ui_fixtures::shop;
 
 fn main() {
     let client = shop::Client::builder().build().unwrap();

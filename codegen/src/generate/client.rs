@@ -133,6 +133,7 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
         let doc = param.doc.clone().unwrap_or_default();
         quote!(#rt::http::ParamSpec { name: #wire, location: #location, kind: #kind, required: #required, doc: #doc })
     });
+    let success = success_flag(ctx);
     let doc = format!("How the runtime calls `{name}`.");
     quote! {
         #[doc = #doc]
@@ -146,10 +147,43 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
                 shape: #rt::endpoint::RecordsShape::#shape,
             },
             pagination: #pagination,
+            success: #success,
             params: &[#(#params),*],
             normalize: normalize_record,
         };
     }
+}
+
+/// The spec's success flag, as an `Option<SuccessFlag>` expression.
+fn success_flag(ctx: &Context<'_>) -> TokenStream {
+    let rt = &ctx.runtime;
+    let Some(flag) = &ctx.spec.success else {
+        return quote!(::core::option::Option::None);
+    };
+    let path = dotted(&flag.path);
+    let equals = match &flag.equals {
+        serde_json::Value::Bool(value) => quote!(Bool(#value)),
+        serde_json::Value::Number(number) => {
+            let value = number.as_i64().unwrap_or_default();
+            quote!(Integer(#value))
+        }
+        other => {
+            let text = other.as_str().unwrap_or_default();
+            quote!(Text(#text))
+        }
+    };
+    let message = match &flag.message {
+        Some(path) => {
+            let keys = dotted(path);
+            quote!(::core::option::Option::Some(&[#(#keys),*]))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote!(::core::option::Option::Some(#rt::http::envelope::SuccessFlag {
+        path: &[#(#path),*],
+        equals: #rt::http::envelope::Expected::#equals,
+        message: #message,
+    }))
 }
 
 fn location(ctx: &Context<'_>, location: ParamLocation) -> TokenStream {

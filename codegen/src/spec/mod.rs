@@ -57,6 +57,10 @@ pub struct Spec {
     pub record: IndexMap<String, FieldDef>,
     /// How the raw record maps to the unified `custkit::Customer`.
     pub normalize: Normalize,
+    /// A flag in every response body that says whether the call succeeded, for providers
+    /// that report failures under HTTP 200 (`{"code": 404, ...}`, `{"success": false}`).
+    #[serde(default)]
+    pub success: Option<SuccessFlag>,
     /// The provider's documented example responses, verbatim. They feed golden tests and
     /// the sandbox, and are checked against `records` and `pagination` paths.
     #[serde(default)]
@@ -311,6 +315,20 @@ pub enum RecordsShape {
     Object,
     /// An array, or a single record object.
     ArrayOrObject,
+}
+
+/// Where a response body says whether the call succeeded.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessFlag {
+    /// Dotted path to the flag (`code`, `success`, `meta.status`).
+    pub path: String,
+    /// The value that means success: a boolean, a whole number or a text. Anything else,
+    /// or no flag at all, is a failure.
+    pub equals: serde_json::Value,
+    /// Dotted path to the provider's message, quoted in the error.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// A documented example response.

@@ -42,6 +42,18 @@ pub(super) fn check(checker: &mut Checker<'_>) {
                 continue;
             }
         };
+        if let Some(flag) = &spec.success {
+            if pointer(&json, &flag.path) != Some(&flag.equals) {
+                checker.error_value(
+                    "success.path",
+                    Diagnostic::new(format!(
+                        "the example `{}` does not have `{}` equal to {}",
+                        example.file, flag.path, flag.equals
+                    ))
+                    .maybe_hint(near_keys(&json, &flag.path)),
+                );
+            }
+        }
         let endpoint_key = format!("endpoints.{}", example.endpoint);
         if !endpoint.records.path.is_empty() && pointer(&json, &endpoint.records.path).is_none() {
             checker.error_value(

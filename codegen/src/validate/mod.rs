@@ -94,6 +94,7 @@ impl Checker<'_> {
         if !self.source.touches_damage("auth") {
             self.pii_scopes();
         }
+        self.success_flag();
         for (name, def) in &spec.record {
             if let crate::spec::FieldType::Object(fields) = &def.ty {
                 self.nested_pii(&format!("record.{name}"), fields);
@@ -183,6 +184,35 @@ impl Checker<'_> {
                 "base_url",
                 Diagnostic::new("`base_url` must start with https://").expected("an absolute URL"),
             );
+        }
+    }
+
+    fn success_flag(&mut self) {
+        let Some(flag) = &self.source.spec.success else {
+            return;
+        };
+        let valid = match &flag.equals {
+            serde_json::Value::Bool(_) | serde_json::Value::String(_) => true,
+            serde_json::Value::Number(number) => number.is_i64(),
+            _ => false,
+        };
+        if !valid {
+            self.error_value(
+                "success.equals",
+                Diagnostic::new("`equals` must be a boolean, a whole number or a text")
+                    .expected("true, 200 or \"ok\""),
+            );
+        }
+        for (key, path) in [
+            ("path", Some(&flag.path)),
+            ("message", flag.message.as_ref()),
+        ] {
+            if path.is_some_and(|path| path.is_empty() || path.split('.').any(str::is_empty)) {
+                self.error_value(
+                    &format!("success.{key}"),
+                    Diagnostic::new(format!("`{key}` must be a dotted path such as `meta.code`")),
+                );
+            }
         }
     }
 

@@ -167,6 +167,17 @@ impl Executor {
                 body_excerpt: self.excerpt(&body),
             });
         }
+        if let Some(flag) = &endpoint.success {
+            if let Err(reason) = super::envelope::check(flag, &body) {
+                let reason = self.mask(reason);
+                return Err(super::envelope::rejected(
+                    endpoint.provider,
+                    endpoint.name,
+                    page,
+                    reason,
+                ));
+            }
+        }
         Ok(Response { page, body })
     }
 
@@ -191,16 +202,21 @@ impl Executor {
     /// The start of a body, with every configured credential masked (servers sometimes
     /// echo them).
     fn excerpt(&self, body: &str) -> String {
-        let mut excerpt: String = body.chars().take(BODY_EXCERPT_CHARS).collect();
-        for secret in self.config.credentials.values() {
-            if !secret.expose().is_empty() {
-                excerpt = excerpt.replace(secret.expose(), "***");
-            }
-        }
+        let mut excerpt = self.mask(body.chars().take(BODY_EXCERPT_CHARS).collect());
         if body.chars().count() > BODY_EXCERPT_CHARS {
             excerpt.push('…');
         }
         excerpt
+    }
+
+    /// `text` with every configured credential replaced by `***`.
+    fn mask(&self, mut text: String) -> String {
+        for secret in self.config.credentials.values() {
+            if !secret.expose().is_empty() {
+                text = text.replace(secret.expose(), "***");
+            }
+        }
+        text
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod auth;
 mod config;
+pub mod envelope;
 mod executor;
 mod params;
 

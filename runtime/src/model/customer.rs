@@ -104,6 +104,22 @@ impl Customer {
             raw,
         }
     }
+
+    /// Fills every personal-data field this record withheld from `previous` (the same
+    /// customer as stored earlier): a sync never replaces known data with `Withheld`.
+    pub fn keep_known_from(&mut self, previous: Customer) {
+        keep_known(&mut self.birth_date, previous.birth_date);
+        keep_known(&mut self.emails, previous.emails);
+        keep_known(&mut self.phones, previous.phones);
+        keep_known(&mut self.addresses, previous.addresses);
+        keep_known(&mut self.national_ids, previous.national_ids);
+    }
+}
+
+/// Replaces a withheld `fresh` value by `stored`.
+fn keep_known<T>(fresh: &mut Pii<T>, stored: Pii<T>) {
+    let current = std::mem::replace(fresh, Pii::Withheld);
+    *fresh = current.or_previous(stored);
 }
 
 /// Prints identifiers and timestamps only: names, contacts and `raw` are personal data.
@@ -241,4 +257,35 @@ pub enum CustomValue {
     Money(Money),
     /// Several text values.
     List(Vec<String>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(emails: Pii<Vec<Email>>, phones: Pii<Vec<Phone>>) -> Customer {
+        let raw = RawValue::from_string("{}".to_string()).unwrap();
+        let mut customer = Customer::new("p", "1".to_string(), raw);
+        customer.emails = emails;
+        customer.phones = phones;
+        customer
+    }
+
+    #[test]
+    fn withheld_fields_keep_the_stored_value_and_known_ones_win() {
+        let email = Email {
+            address: "a@example.com".into(),
+            kind: None,
+        };
+        let old_phone = Phone {
+            raw: "0812345678".into(),
+            e164: None,
+            kind: None,
+        };
+        let stored = customer(Pii::Known(vec![email.clone()]), Pii::Known(vec![old_phone]));
+        let mut fresh = customer(Pii::Withheld, Pii::Known(vec![]));
+        fresh.keep_known_from(stored);
+        assert_eq!(fresh.emails, Pii::Known(vec![email]));
+        assert_eq!(fresh.phones, Pii::Known(vec![]));
+    }
 }

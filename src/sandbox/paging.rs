@@ -1,0 +1,115 @@
+//! The sandbox's side of each pagination kind: which slice of the matching records a
+//! request gets, and the paging fields the spec reads from a response.
+
+use custkit::runtime::endpoint::{EndpointSpec, Pagination};
+use serde_json::Value;
+
+/// Records per page when the spec names no page size.
+const DEFAULT_PER_PAGE: usize = 25;
+
+/// The value at `path` (object keys) in `value`.
+pub fn lookup<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |value, key| value.get(*key))
+}
+
+/// Puts `new` at `path` in `body`, creating objects on the way; an empty path replaces
+/// the body.
+pub fn place(body: &mut Value, path: &[&str], new: Value) {
+    let mut target = body;
+    for key in path {
+        if !target.is_object() {
+            *target = Value::Object(serde_json::Map::new());
+        }
+        let Value::Object(object) = target else {
+            return;
+        };
+        target = object.entry(key.to_string()).or_insert(Value::Null);
+    }
+    *target = new;
+}
+
+/// Whether `name` is one of the endpoint's paging parameters (not a filter).
+pub fn is_paging_param(endpoint: &EndpointSpec, name: &str) -> bool {
+    match &endpoint.pagination {
+        Pagination::None => false,
+        Pagination::PageNumber(paging) => {
+            paging.param == name
+                || paging
+                    .page_size
+                    .as_ref()
+                    .is_some_and(|size| size.param == name)
+        }
+    }
+}
+
+/// The response body for one page of the `matching` record indexes (`record` makes one),
+/// as the spec's paging asks for it (`param` reads the request's paging parameters, from
+/// the query or the body); `Err` for a request the provider would refuse.
+pub fn page(
+    endpoint: &EndpointSpec,
+    envelope: &Value,
+    param: impl Fn(&str) -> Option<String>,
+    matching: impl Iterator<Item = usize>,
+    record: impl Fn(usize) -> Value,
+) -> Result<Value, String> {
+    let numeric = |name: &str| param(name).and_then(|value| value.parse::<u64>().ok());
+    let mut body = envelope.clone();
+    match &endpoint.pagination {
+        Pagination::None => {
+            place(
+                &mut body,
+                endpoint.records.path,
+                Value::Array(matching.map(record).collect()),
+            );
+        }
+        Pagination::PageNumber(paging) => {
+            let number = numeric(paging.param).unwrap_or(paging.start);
+            if number < paging.start {
+                return Err(format!(
+                    "`{}` must be at least {}",
+                    paging.param, paging.start
+                ));
+            }
+            let per_page = paging
+                .page_size
+                .as_ref()
+                .map(|size| numeric(size.param).unwrap_or(size.default))
+                .map_or(DEFAULT_PER_PAGE, |size| size as usize)
+                .max(1);
+            let skip = usize::try_from(number - paging.start)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(per_page);
+            let mut total = 0usize;
+            let mut records = Vec::new();
+            for index in matching {
+                if total >= skip && records.len() < per_page {
+                    records.push(record(index));
+                }
+                total += 1;
+            }
+            place(&mut body, endpoint.records.path, Value::Array(records));
+            if let Some(path) = paging.last_page {
+                let pages = total.div_ceil(per_page).max(1) as u64;
+                place(&mut body, path, Value::from(paging.start + pages - 1));
+            }
+        }
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn place_creates_the_path() {
+        let mut body = json!({"meta": {"total": 3}});
+        place(&mut body, &["meta", "last_page"], json!(2));
+        place(&mut body, &["data"], json!([]));
+        assert_eq!(
+            body,
+            json!({"meta": {"total": 3, "last_page": 2}, "data": []})
+        );
+    }
+}
