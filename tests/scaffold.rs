@@ -70,7 +70,10 @@ fn tourwell_draft_infers_the_quirks_of_its_records() {
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("specs/examples/tourwell/list_customers.json");
     let draft = scaffold("tourwell", &sample);
-    assert!(draft.contains("    records:\n      path: data\n"), "{draft}");
+    assert!(
+        draft.contains("    records:\n      path: data\n"),
+        "{draft}"
+    );
     assert!(draft.contains("`meta.last_page`"), "{draft}");
     // `creator` is `[]` in some records and an object in others.
     assert!(
@@ -79,7 +82,10 @@ fn tourwell_draft_infers_the_quirks_of_its_records() {
         "{draft}"
     );
     assert!(draft.contains("  id: integer\n"), "{draft}");
-    assert!(draft.contains("normalize:\n  remote_id: id\n  full_name: name\n"), "{draft}");
+    assert!(
+        draft.contains("normalize:\n  remote_id: id\n  full_name: name\n"),
+        "{draft}"
+    );
 }
 
 #[test]

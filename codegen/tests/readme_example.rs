@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 fn readme() -> String {
-    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-        .unwrap()
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap()
 }
 
 /// The fenced block after `<!-- worked-example: {marker} -->`, or after `{marker}` itself.

@@ -6,9 +6,15 @@ use std::fmt::Write;
 
 /// Text-valued fields, by common names, and the `Customer` field they usually fill.
 const NAME_GUESSES: &[(&str, &[&str])] = &[
-    ("full_name", &["name", "full_name", "fullname", "display_name"]),
+    (
+        "full_name",
+        &["name", "full_name", "fullname", "display_name"],
+    ),
     ("given_name", &["first_name", "given_name", "firstname"]),
-    ("family_name", &["last_name", "family_name", "lastname", "surname"]),
+    (
+        "family_name",
+        &["last_name", "family_name", "lastname", "surname"],
+    ),
     ("code", &["code", "customer_code"]),
 ];
 
@@ -16,7 +22,10 @@ const NAME_GUESSES: &[(&str, &[&str])] = &[
 pub fn draft(name: &str, sample_file: &str, sample: &Sample) -> String {
     let mut out = String::new();
     let title = title_case(name);
-    let _ = writeln!(out, "# yaml-language-server: $schema=../schema/custkit-spec.schema.json");
+    let _ = writeln!(
+        out,
+        "# yaml-language-server: $schema=../schema/custkit-spec.schema.json"
+    );
     let _ = writeln!(out, "#");
     let _ = writeln!(
         out,
@@ -31,11 +40,17 @@ pub fn draft(name: &str, sample_file: &str, sample: &Sample) -> String {
     let _ = writeln!(out, "title: {}", scalar(&title));
     let _ = writeln!(out, "base_url: https://TODO.example  # TODO: the API's base URL; `{{name}}` parts become `variables`");
     let _ = writeln!(out, "auth:");
-    let _ = writeln!(out, "  kind: none  # TODO: bearer, header (with `name`), query or basic");
+    let _ = writeln!(
+        out,
+        "  kind: none  # TODO: bearer, header (with `name`), query or basic"
+    );
     let _ = writeln!(out, "endpoints:");
     let _ = writeln!(out, "  list_customers:");
     let _ = writeln!(out, "    method: GET  # TODO: GET or POST, as documented");
-    let _ = writeln!(out, "    path: /TODO  # TODO: the endpoint's path; add `params:` for its filters");
+    let _ = writeln!(
+        out,
+        "    path: /TODO  # TODO: the endpoint's path; add `params:` for its filters"
+    );
     for hint in &sample.paging_hints {
         let _ = writeln!(
             out,
@@ -49,7 +64,10 @@ pub fn draft(name: &str, sample_file: &str, sample: &Sample) -> String {
     }
     let _ = writeln!(out, "record:");
     if sample.record.fields.is_empty() {
-        let _ = writeln!(out, "  id: integer  # TODO: the sample had no record fields");
+        let _ = writeln!(
+            out,
+            "  id: integer  # TODO: the sample had no record fields"
+        );
     }
     fields(&mut out, &sample.record, 1);
     normalize(&mut out, &sample.record);
@@ -75,7 +93,10 @@ fn field_lines(out: &mut String, key: &str, field: &Field, parent_seen: usize, d
     let optional = if nullable { "?" } else { "" };
     match &field.shape {
         Shape::Unknown => {
-            let _ = writeln!(out, "{pad}{key}: json  # TODO: always null in the sample; give its type");
+            let _ = writeln!(
+                out,
+                "{pad}{key}: json  # TODO: always null in the sample; give its type"
+            );
         }
         Shape::Mixed(kinds) => {
             let _ = writeln!(
@@ -108,7 +129,10 @@ fn field_lines(out: &mut String, key: &str, field: &Field, parent_seen: usize, d
             let _ = writeln!(out, "{pad}  object:");
             fields(out, object, depth + 2);
             if object.empty_array_seen {
-                let _ = writeln!(out, "{pad}  empty_array_is_null: true  # the sample sends `[]` when it is empty");
+                let _ = writeln!(
+                    out,
+                    "{pad}  empty_array_is_null: true  # the sample sends `[]` when it is empty"
+                );
             }
             if nullable {
                 let _ = writeln!(out, "{pad}  nullable: true");
@@ -134,7 +158,10 @@ fn item_lines(out: &mut String, item: &Shape, depth: usize) {
             item_lines(out, inner, depth + 1);
         }
         _ => {
-            let _ = writeln!(out, "{pad}type: json  # TODO: the items' type varies in the sample");
+            let _ = writeln!(
+                out,
+                "{pad}type: json  # TODO: the items' type varies in the sample"
+            );
         }
     }
 }

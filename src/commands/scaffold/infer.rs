@@ -148,7 +148,13 @@ fn find_paging(value: &Value, path: &str, records_path: &str, found: &mut Vec<St
         }
         let paging = matches!(
             key.as_str(),
-            "last_page" | "total_pages" | "next_cursor" | "cursor" | "has_more" | "next" | "next_page_url"
+            "last_page"
+                | "total_pages"
+                | "next_cursor"
+                | "cursor"
+                | "has_more"
+                | "next"
+                | "next_page_url"
         );
         if paging {
             found.push(child_path.clone());
@@ -223,9 +229,9 @@ fn merge(shape: Shape, value: &Value) -> Shape {
             object.empty_array_seen = true;
             Shape::Object(object)
         }
-        (Shape::Array(item), Value::Array(items)) => Shape::Array(Box::new(
-            items.iter().fold(*item, merge),
-        )),
+        (Shape::Array(item), Value::Array(items)) => {
+            Shape::Array(Box::new(items.iter().fold(*item, merge)))
+        }
         (Shape::Unknown | Shape::EmptyArray, Value::Array(items)) => {
             Shape::Array(Box::new(items.iter().fold(Shape::Unknown, merge)))
         }
@@ -306,7 +312,10 @@ mod tests {
         assert_eq!(sample.records_path, "");
         assert_eq!(sample.record.fields.len(), 2);
         let enveloped = sample_of_envelope();
-        assert_eq!((enveloped.records_path.as_str(), enveloped.single), ("data", true));
+        assert_eq!(
+            (enveloped.records_path.as_str(), enveloped.single),
+            ("data", true)
+        );
     }
 
     fn sample_of_envelope() -> Sample {
