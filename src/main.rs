@@ -1,5 +1,6 @@
 //! `custkit`: sync customers from any provider described by a spec.
 
+mod airbyte;
 mod commands;
 mod connect;
 mod failure;
@@ -32,6 +33,8 @@ enum Command {
     Schema,
     /// Print a draft spec inferred from a sample JSON response, for an author to finish.
     Scaffold(commands::scaffold::ScaffoldArgs),
+    /// Run as an Airbyte source (spec, check, discover, read).
+    Airbyte(airbyte::AirbyteArgs),
 }
 
 /// The exit codes, for `--help`.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Scaffold(args) => commands::scaffold::run(args),
+        Command::Airbyte(args) => airbyte::run(args),
         Command::Schema => {
             print!("{}", custkit_codegen::schema::spec_schema());
             exit::OK

@@ -24,6 +24,9 @@ pub struct EndpointSpec {
     pub records: RecordsAt,
     /// How to get every page.
     pub pagination: Pagination,
+    /// The most pages one stream may fetch; more ends the stream with an error.
+    /// [`ClientConfig::max_pages`](crate::ClientConfig::max_pages) overrides it.
+    pub max_pages: Option<u64>,
     /// The body flag that says whether a call succeeded, if the provider has one.
     pub success: Option<crate::http::envelope::SuccessFlag>,
     /// The parameters the endpoint accepts.

@@ -42,8 +42,8 @@ pub enum Error {
         /// The start of the response body, with credentials masked.
         body_excerpt: String,
     },
-    /// The request could not be sent or the response not read.
-    #[error("{provider} {endpoint}: {source}")]
+    /// The request could not be sent or the response not read (after every attempt).
+    #[error("{provider} {endpoint}: {}", causes(source))]
     Transport {
         /// The provider.
         provider: &'static str,
@@ -77,9 +77,49 @@ pub enum Error {
         /// The flag's value and the provider's message, with credentials masked.
         reason: String,
     },
+    /// Paging stopped because going on would loop, leak or never end: a repeated cursor
+    /// or page, a next-page URL on another host, more pages than `max_pages`.
+    #[error("{provider} {endpoint}: page {page}: {reason}")]
+    Paging {
+        /// The provider.
+        provider: &'static str,
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The page at which paging stopped, counted from 1.
+        page: u64,
+        /// Why.
+        reason: String,
+    },
+    /// The stream ran past [`ClientConfig::sync_timeout`](crate::ClientConfig::sync_timeout).
+    /// Every record yielded before stands; the rest were not fetched.
+    #[error("{provider} {endpoint}: the sync did not finish within its time limit of {limit:?}")]
+    SyncTimeout {
+        /// The provider.
+        provider: &'static str,
+        /// The endpoint.
+        endpoint: &'static str,
+        /// The configured limit.
+        limit: std::time::Duration,
+    },
     /// A record could not be decoded or normalized, in strict mode.
     #[error(transparent)]
     Record(#[from] RecordError),
+}
+
+/// An error and its causes, `outer: inner: innermost` ("error sending request:
+/// operation timed out"); reqwest's own message alone rarely says what went wrong.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn hint_for(status: u16) -> &'static str {

@@ -2,7 +2,7 @@
 //! itself, as static data.
 
 use crate::endpoint::EndpointSpec;
-use crate::http::AuthScheme;
+use crate::http::{AuthScheme, RateLimit};
 
 /// A provider, as its spec describes it.
 #[derive(Debug)]
@@ -17,6 +17,9 @@ pub struct ProviderInfo {
     pub variables: &'static [Variable],
     /// How requests authenticate.
     pub auth: AuthScheme,
+    /// The provider's documented rate limit, which every client paces itself to (one
+    /// limit per client: build one client per tenant or brand that the limit counts).
+    pub rate_limit: Option<RateLimit>,
     /// Every endpoint.
     pub endpoints: &'static [&'static EndpointSpec],
     /// The endpoint that lists every customer: what a sync runs.

@@ -64,8 +64,9 @@ pub fn decode_reason(error: &serde_json::Error) -> String {
     )
 }
 
-/// Replaces every `"..."` in serde's message, except backticked field names, by `"…"`.
-fn redact_quoted(message: &str) -> String {
+/// Replaces every `"..."` in serde's message, except backticked field names, by `"…"`:
+/// what lets any decode error of personal or secret data be shown.
+pub fn redact_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut in_quote = false;
     for c in message.chars() {

@@ -159,6 +159,7 @@ async fn show(args: ShowArgs) -> Result<u8, Failure> {
         )));
     }
     let params: Params = super::sync::parse_params(endpoint, &args.params)?;
+    args.output.format()?;
     // The sandbox, if any, serves until `_sandbox` goes out of scope.
     let connect::Connection {
         config,
@@ -172,7 +173,14 @@ async fn show(args: ShowArgs) -> Result<u8, Failure> {
     let mut stream = paging::raw_records(Arc::new(executor), endpoint, params).take(wanted);
     let mut found = Vec::new();
     while let Some(item) = stream.next().await {
-        let record = item.map_err(|error| Failure::from_runtime(&error))?;
+        let record = item.map_err(|error| match error {
+            // A single-record endpoint answers an unknown customer with 404.
+            custkit::Error::Status { status: 404, .. } if single => Failure {
+                code: exit::NOT_FOUND,
+                message: format!("no {} customer matches the lookup ({error})", provider.name),
+            },
+            error => Failure::from_runtime(&error),
+        })?;
         let customer = (endpoint.normalize)(&record).map_err(|reason| Failure {
             code: exit::RECORD_ERRORS,
             message: RecordError::new(endpoint, &record, reason).to_string(),

@@ -52,6 +52,7 @@ pub fn parse_params(endpoint: &EndpointSpec, pairs: &[String]) -> Result<Params,
 async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Failure> {
     let endpoint = provider.sync_endpoint;
     let params = parse_params(endpoint, &args.filters)?;
+    args.output.format()?;
     // The sandbox, if any, serves until `_sandbox` goes out of scope.
     let connect::Connection {
         config,

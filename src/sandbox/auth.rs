@@ -36,3 +36,46 @@ pub fn authorized(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers<'a>(pairs: &'a [(&'a str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.clone())
+        }
+    }
+
+    #[test]
+    fn each_scheme_accepts_only_the_sandbox_credentials_where_the_spec_puts_them() {
+        let bearer = [("authorization", format!("Bearer {}", credential("token")))];
+        assert!(authorized(AuthScheme::Bearer, headers(&bearer), &[]));
+        assert!(!authorized(AuthScheme::Bearer, headers(&[]), &[]));
+
+        let key = [("Api-Key", credential("api_key"))];
+        let header = AuthScheme::Header { name: "Api-Key" };
+        assert!(authorized(header, headers(&key), &[]));
+        assert!(!authorized(header, headers(&bearer), &[]));
+
+        let query = AuthScheme::Query { name: "key" };
+        let pairs = [("key".to_string(), credential("api_key"))];
+        assert!(authorized(query, headers(&[]), &pairs));
+        assert!(!authorized(query, headers(&key), &[]));
+
+        let basic = [(
+            "authorization",
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode("sandbox-username:sandbox-password")
+            ),
+        )];
+        assert!(authorized(AuthScheme::Basic, headers(&basic), &[]));
+        assert!(!authorized(AuthScheme::Basic, headers(&bearer), &[]));
+        assert!(authorized(AuthScheme::None, headers(&[]), &[]));
+    }
+}

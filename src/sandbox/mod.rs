@@ -188,10 +188,12 @@ impl Dataset {
                 provider.name, endpoint.name
             ));
         }
-        let pii_keys = examples
-            .first()
-            .map(|record| synth::pii_keys(endpoint, record))
-            .unwrap_or_default();
+        let mut pii_keys: Vec<String> = examples
+            .iter()
+            .flat_map(|record| synth::pii_keys(endpoint, record))
+            .collect();
+        pii_keys.sort_unstable();
+        pii_keys.dedup();
         let filterable = endpoint
             .params
             .iter()

@@ -103,22 +103,31 @@ pub struct OutputArgs {
     pub out: Option<PathBuf>,
 }
 
+impl OutputArgs {
+    /// The chosen format, or a usage error for a combination that cannot work; checked
+    /// before anything is fetched.
+    pub fn format(&self) -> Result<Format, Failure> {
+        let format = self
+            .format
+            .or_else(|| self.out.as_deref().and_then(Format::from_path))
+            .unwrap_or(Format::Jsonl);
+        if format == Format::Sqlite && self.out.is_none() {
+            return Err(Failure::usage(
+                "--format sqlite needs --out FILE.sqlite (a database file to upsert into)",
+            ));
+        }
+        Ok(format)
+    }
+}
+
 /// Opens the sink `args` ask for. `endpoint` is recorded with SQLite runs.
 pub fn open(
     args: &OutputArgs,
     provider: &'static ProviderInfo,
     endpoint: &str,
 ) -> Result<Box<dyn Sink>, Failure> {
-    let format = args
-        .format
-        .or_else(|| args.out.as_deref().and_then(Format::from_path))
-        .unwrap_or(Format::Jsonl);
-    if format == Format::Sqlite {
-        let Some(path) = &args.out else {
-            return Err(Failure::usage(
-                "--format sqlite needs --out FILE.sqlite (a database file to upsert into)",
-            ));
-        };
+    let format = args.format()?;
+    if let (Format::Sqlite, Some(path)) = (format, &args.out) {
         return Ok(Box::new(sqlite::Store::open(
             path,
             provider.name,

@@ -65,6 +65,16 @@ fn provider_info(ctx: &Context<'_>, examples: &[(String, String)]) -> TokenStrea
         |(endpoint, body)| quote!(#rt::provider::Example { endpoint: #endpoint, body: #body }),
     );
     let auth = auth_scheme(ctx);
+    let rate_limit = match &spec.rate_limit {
+        Some(limit) => {
+            let (requests, seconds) = (limit.requests, limit.per.seconds());
+            quote!(::core::option::Option::Some(#rt::http::RateLimit {
+                requests: #requests,
+                per: ::core::time::Duration::from_secs(#seconds),
+            }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         /// This provider as data: what the runtime, the sandbox and the `custkit` tool read.
         pub static PROVIDER: #rt::ProviderInfo = #rt::ProviderInfo {
@@ -73,6 +83,7 @@ fn provider_info(ctx: &Context<'_>, examples: &[(String, String)]) -> TokenStrea
             base_url: #base_url,
             variables: &[#(#variables),*],
             auth: #auth,
+            rate_limit: #rate_limit,
             endpoints: &[#(&#endpoints),*],
             sync_endpoint: &#sync,
             examples: &[#(#examples),*],
@@ -125,6 +136,10 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             }))
         }
     };
+    let max_pages = match endpoint.max_pages {
+        Some(pages) => quote!(::core::option::Option::Some(#pages)),
+        None => quote!(::core::option::Option::None),
+    };
     let params = endpoint.params.iter().map(|(key, param)| {
         let wire = wire_name(key, param);
         let location = location(ctx, param.location);
@@ -147,6 +162,7 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
                 shape: #rt::endpoint::RecordsShape::#shape,
             },
             pagination: #pagination,
+            max_pages: #max_pages,
             success: #success,
             params: &[#(#params),*],
             normalize: normalize_record,

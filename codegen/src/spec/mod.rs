@@ -43,6 +43,11 @@ pub struct Spec {
     pub variables: IndexMap<String, Variable>,
     /// How requests authenticate.
     pub auth: Auth,
+    /// The provider's documented rate limit (`{ requests: 300, per: minute }`). Every
+    /// client paces all its requests to it; one client counts as one caller (one
+    /// tenant, brand or key).
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
     /// Defaults that transforms use when a mapping does not say.
     #[serde(default)]
     pub defaults: Defaults,
@@ -131,6 +136,39 @@ impl Auth {
     }
 }
 
+/// A rate limit: at most `requests` per `per`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Requests allowed in each period; at least 1.
+    pub requests: u32,
+    /// The period.
+    pub per: RatePeriod,
+}
+
+/// The period of a rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RatePeriod {
+    /// One second.
+    Second,
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+}
+
+impl RatePeriod {
+    /// The period in seconds.
+    pub fn seconds(self) -> u64 {
+        match self {
+            RatePeriod::Second => 1,
+            RatePeriod::Minute => 60,
+            RatePeriod::Hour => 3600,
+        }
+    }
+}
+
 /// Defaults for transforms.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -174,6 +212,10 @@ pub struct Endpoint {
     /// How the endpoint pages. Omitted: one request returns everything.
     #[serde(default)]
     pub pagination: Option<Pagination>,
+    /// The most pages one stream may fetch; a provider with more ends the stream with an
+    /// error instead of paging on. Omitted: no limit. Clients can override it.
+    #[serde(default)]
+    pub max_pages: Option<u64>,
     /// Where the records are in a response.
     pub records: Records,
 }

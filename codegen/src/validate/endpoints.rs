@@ -68,6 +68,12 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
             );
         }
     }
+    if endpoint.max_pages == Some(0) {
+        checker.error_value(
+            &format!("{key}.max_pages"),
+            Diagnostic::new("`max_pages` must be at least 1").hint("omit `max_pages` for no limit"),
+        );
+    }
     let mut wire_names: Vec<(String, String)> = Vec::new();
     for (name, param) in &endpoint.params {
         let param_key = format!("{key}.params.{name}");

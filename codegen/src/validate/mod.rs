@@ -94,6 +94,17 @@ impl Checker<'_> {
         if !self.source.touches_damage("auth") {
             self.pii_scopes();
         }
+        if spec
+            .rate_limit
+            .as_ref()
+            .is_some_and(|limit| limit.requests == 0)
+        {
+            self.error_value(
+                "rate_limit.requests",
+                Diagnostic::new("a rate limit must allow at least 1 request")
+                    .hint("omit `rate_limit` if the provider has none"),
+            );
+        }
         self.success_flag();
         for (name, def) in &spec.record {
             if let crate::spec::FieldType::Object(fields) = &def.ty {

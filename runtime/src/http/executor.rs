@@ -2,12 +2,15 @@
 //! the last moment, errors that never carry them.
 
 use super::params::{Location, Params};
+use super::rate_limit::Pacer;
+use super::retry::{quota_exhausted, retryable_status, server_delay};
 use super::ClientConfig;
 use crate::endpoint::{EndpointSpec, Method};
 use crate::error::Error;
 use crate::provider::ProviderInfo;
 use serde_json::value::RawValue;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
 use url::Url;
 
 /// How much of an error response's body an error message quotes.
@@ -19,7 +22,43 @@ pub struct Executor {
     provider: &'static ProviderInfo,
     http: reqwest::Client,
     base_url: String,
+    pacer: Pacer,
     pub(crate) config: ClientConfig,
+}
+
+/// Why an attempt failed, and whether and how long to wait before the next.
+struct Failure {
+    error: Error,
+    retry: Option<Wait>,
+    /// A short cause for logs: a status or a transport failure's kind, nothing more.
+    cause: String,
+}
+
+/// How long to wait before retrying.
+#[derive(Clone, Copy)]
+enum Wait {
+    /// The policy's exponential backoff.
+    Backoff,
+    /// What the server asked for.
+    Server(Duration),
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The kind of a transport failure, for logs (reqwest's own message is kept for the error).
+fn transport_cause(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "the response body broke off"
+    } else {
+        "the request failed"
+    };
+    kind.to_string()
 }
 
 impl std::fmt::Debug for Executor {
@@ -36,26 +75,56 @@ pub struct Response {
     /// The page number it answers, counted from 1.
     pub page: u64,
     body: String,
+    content_type: Option<String>,
 }
 
 impl Response {
     /// A response body for page `page` (counted from 1).
     pub fn new(page: u64, body: String) -> Response {
-        Response { page, body }
+        Response {
+            page,
+            body,
+            content_type: None,
+        }
     }
 
     /// The body as borrowed JSON.
+    ///
+    /// A body that is not JSON is an error that says what it is instead (empty, HTML,
+    /// truncated, the content type the server declared). A valid JSON body is accepted
+    /// whatever its declared content type: some providers label JSON `text/html`.
     pub fn json(&self, endpoint: &EndpointSpec) -> Result<&RawValue, Error> {
         serde_json::from_str(&self.body).map_err(|error| Error::Response {
             provider: endpoint.provider,
             endpoint: endpoint.name,
             page: self.page,
-            reason: describe_non_json(&self.body, &error),
+            reason: describe_non_json(&self.body, self.content_type.as_deref(), &error),
         })
     }
 }
 
-fn describe_non_json(body: &str, error: &serde_json::Error) -> String {
+fn describe_non_json(body: &str, content_type: Option<&str>, error: &serde_json::Error) -> String {
+    let reason = describe_body(body, error);
+    match content_type {
+        Some(declared) if !is_json_type(declared) => {
+            format!("{reason} (content type `{declared}`, expected JSON)")
+        }
+        _ => reason,
+    }
+}
+
+/// `application/json`, `text/json` and `+json` types such as `application/problem+json`.
+fn is_json_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+fn describe_body(body: &str, error: &serde_json::Error) -> String {
     let start = body.trim_start();
     if start.is_empty() {
         "the response body is empty".to_string()
@@ -93,10 +162,12 @@ impl Executor {
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|error| config_error(format!("cannot build the HTTP client: {error}")))?;
+        let pacer = Pacer::new(config.rate_limit.or(provider.rate_limit));
         Ok(Executor {
             provider,
             http,
             base_url,
+            pacer,
             config,
         })
     }
@@ -111,8 +182,11 @@ impl Executor {
         &self.base_url
     }
 
-    /// Sends one request to `endpoint` with `params` plus paging parameters, and returns
-    /// the body of a successful response.
+    /// Sends one request to `endpoint` with `params` plus paging parameters, retrying
+    /// what a later attempt can fix (see [`RetryPolicy`](super::RetryPolicy)), and returns the body of the
+    /// first successful response. Each attempt waits for the client's [`Pacer`] and runs
+    /// in a `request` tracing span (provider, endpoint, page, attempt, status; never the
+    /// URL, its query or a credential).
     pub async fn send(
         &self,
         endpoint: &'static EndpointSpec,
@@ -121,6 +195,146 @@ impl Executor {
         page: u64,
     ) -> Result<Response, Error> {
         let url = self.url(endpoint, params)?;
+        let policy = self.config.retry;
+        let mut attempt = 1;
+        loop {
+            self.pacer.acquire().await;
+            let span = tracing::debug_span!(
+                "request",
+                provider = endpoint.provider,
+                endpoint = endpoint.name,
+                page,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let request = self.request(endpoint, url.clone(), params, paging);
+            let failure = match self
+                .attempt(endpoint, request, page)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            };
+            let Some(wait) = failure.retry else {
+                return Err(failure.error);
+            };
+            if attempt >= policy.max_attempts {
+                tracing::warn!(parent: &span, attempts = attempt, "giving up: {}", failure.cause);
+                return Err(failure.error);
+            }
+            let delay = match wait {
+                Wait::Backoff => policy.backoff(attempt),
+                Wait::Server(delay) if delay > policy.max_backoff => {
+                    tracing::warn!(
+                        parent: &span,
+                        wait_ms = millis(delay),
+                        max_backoff_ms = millis(policy.max_backoff),
+                        "giving up: {}; the provider asks for a longer wait than max_backoff",
+                        failure.cause
+                    );
+                    return Err(failure.error);
+                }
+                Wait::Server(delay) => {
+                    self.pacer.pause_for(delay);
+                    delay
+                }
+            };
+            tracing::warn!(parent: &span, wait_ms = millis(delay), "retrying: {}", failure.cause);
+            if matches!(wait, Wait::Backoff) {
+                tokio::time::sleep(delay).await;
+            }
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: the response body on success, or why it failed and whether to retry.
+    async fn attempt(
+        &self,
+        endpoint: &'static EndpointSpec,
+        request: reqwest::RequestBuilder,
+        page: u64,
+    ) -> Result<Response, Failure> {
+        let started = Instant::now();
+        let transport = |error: reqwest::Error| {
+            let retry = (!error.is_builder()).then_some(Wait::Backoff);
+            let cause = transport_cause(&error);
+            Failure {
+                error: Error::Transport {
+                    provider: endpoint.provider,
+                    endpoint: endpoint.name,
+                    source: error.without_url(),
+                },
+                retry,
+                cause,
+            }
+        };
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        tracing::Span::current().record("status", status.as_u16());
+        let headers = response.headers().clone();
+        let body = response.text().await.map_err(transport)?;
+        tracing::debug!(
+            bytes = body.len(),
+            elapsed_ms = millis(started.elapsed()),
+            "response"
+        );
+        if !status.is_success() {
+            let retry = retryable_status(status.as_u16()).then(|| {
+                server_delay(&headers, SystemTime::now()).map_or(Wait::Backoff, Wait::Server)
+            });
+            return Err(Failure {
+                error: Error::Status {
+                    provider: endpoint.provider,
+                    endpoint: endpoint.name,
+                    status: status.as_u16(),
+                    body_excerpt: self.excerpt(&body),
+                },
+                retry,
+                cause: format!("HTTP {}", status.as_u16()),
+            });
+        }
+        if let Some(delay) = quota_exhausted(&headers) {
+            tracing::debug!(
+                wait_ms = millis(delay),
+                "rate limit quota spent; pausing until it resets"
+            );
+            self.pacer.pause_for(delay);
+        }
+        if let Some(flag) = &endpoint.success {
+            if let Err(reason) = super::envelope::check(flag, &body) {
+                let reason = self.mask(reason);
+                return Err(Failure {
+                    error: super::envelope::rejected(
+                        endpoint.provider,
+                        endpoint.name,
+                        page,
+                        reason,
+                    ),
+                    retry: None,
+                    cause: "the body's success flag says the call failed".to_string(),
+                });
+            }
+        }
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_string);
+        Ok(Response {
+            page,
+            body,
+            content_type,
+        })
+    }
+
+    /// A fresh request for one attempt, credentials attached last.
+    fn request(
+        &self,
+        endpoint: &'static EndpointSpec,
+        url: Url,
+        params: &Params,
+        paging: &[(&'static str, String)],
+    ) -> reqwest::RequestBuilder {
         let mut request = match endpoint.method {
             Method::Get => self.http.get(url),
             Method::Post => self.http.post(url),
@@ -139,46 +353,7 @@ impl Executor {
         if endpoint.method == Method::Post {
             request = request.json(&json_body(params));
         }
-        request = self.provider.auth.apply(request, &self.config.credentials);
-
-        let started = Instant::now();
-        let transport = |error: reqwest::Error| Error::Transport {
-            provider: endpoint.provider,
-            endpoint: endpoint.name,
-            source: error.without_url(),
-        };
-        let response = request.send().await.map_err(transport)?;
-        let status = response.status();
-        let body = response.text().await.map_err(transport)?;
-        tracing::debug!(
-            provider = endpoint.provider,
-            endpoint = endpoint.name,
-            page,
-            status = status.as_u16(),
-            bytes = body.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "response"
-        );
-        if !status.is_success() {
-            return Err(Error::Status {
-                provider: endpoint.provider,
-                endpoint: endpoint.name,
-                status: status.as_u16(),
-                body_excerpt: self.excerpt(&body),
-            });
-        }
-        if let Some(flag) = &endpoint.success {
-            if let Err(reason) = super::envelope::check(flag, &body) {
-                let reason = self.mask(reason);
-                return Err(super::envelope::rejected(
-                    endpoint.provider,
-                    endpoint.name,
-                    page,
-                    reason,
-                ));
-            }
-        }
-        Ok(Response { page, body })
+        self.provider.auth.apply(request, &self.config.credentials)
     }
 
     fn url(&self, endpoint: &'static EndpointSpec, params: &Params) -> Result<Url, Error> {
@@ -316,10 +491,34 @@ mod tests {
     #[test]
     fn non_json_bodies_are_described() {
         let error = serde_json::from_str::<&RawValue>("<html>").unwrap_err();
-        assert!(describe_non_json("<html>", &error).contains("HTML"));
+        assert!(describe_non_json("<html>", None, &error).contains("HTML"));
         let error = serde_json::from_str::<&RawValue>("{\"a\":").unwrap_err();
-        assert!(describe_non_json("{\"a\":", &error).contains("truncated"));
+        assert!(describe_non_json("{\"a\":", None, &error).contains("truncated"));
         let error = serde_json::from_str::<&RawValue>("").unwrap_err();
-        assert!(describe_non_json("", &error).contains("empty"));
+        assert!(describe_non_json("", None, &error).contains("empty"));
+        let error = serde_json::from_str::<&RawValue>("OK").unwrap_err();
+        let reason = describe_non_json("OK", Some("text/plain; charset=utf-8"), &error);
+        assert!(
+            reason.contains("content type `text/plain; charset=utf-8`, expected JSON"),
+            "{reason}"
+        );
+        let reason = describe_non_json("OK", Some("application/json"), &error);
+        assert!(!reason.contains("content type"), "{reason}");
+    }
+
+    #[test]
+    fn json_content_types() {
+        for declared in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON",
+            "application/problem+json",
+            "text/json",
+        ] {
+            assert!(is_json_type(declared), "{declared}");
+        }
+        for declared in ["text/html", "text/plain", "application/xml", ""] {
+            assert!(!is_json_type(declared), "{declared}");
+        }
     }
 }

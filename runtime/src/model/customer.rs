@@ -13,6 +13,7 @@ use std::fmt;
 /// not, is in [`raw`](Customer::raw). Personal data a provider can withhold is wrapped in
 /// [`Pii`]. `Debug` prints identifiers only, never personal data.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Customer {
     /// The provider's name as in its spec (`tourwell`).
     pub provider: String,
@@ -67,6 +68,7 @@ pub struct Customer {
     /// Provider-specific fields, typed, in spec order.
     pub custom_fields: Vec<CustomField>,
     /// The record exactly as the provider sent it.
+    #[cfg_attr(feature = "schemars", schemars(with = "serde_json::Value"))]
     pub raw: Box<RawValue>,
 }
 
@@ -137,6 +139,7 @@ impl fmt::Debug for Customer {
 
 /// A customer's gender.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     /// Female.
@@ -152,6 +155,7 @@ pub enum Gender {
 
 /// An email address.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Email {
     /// The address as the provider sent it (trimmed).
     pub address: String,
@@ -161,6 +165,7 @@ pub struct Email {
 
 /// A phone number.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Phone {
     /// The number as the provider sent it, country code included when it was separate.
     pub raw: String,
@@ -172,6 +177,7 @@ pub struct Phone {
 
 /// A postal address. Parts the provider does not split stay in `line1`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Address {
     /// The role the provider gives it (`home`, `billing`).
     pub kind: Option<String>,
@@ -197,6 +203,7 @@ pub struct Address {
 
 /// An identity document or tax number.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NationalId {
     /// What it is (`national_id`, `passport`, `tax_id`).
     pub kind: String,
@@ -206,6 +213,7 @@ pub struct NationalId {
 
 /// An account on a social or messaging network.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SocialProfile {
     /// The network (`facebook`, `zalo`).
     pub network: String,
@@ -219,6 +227,7 @@ pub struct SocialProfile {
 
 /// Loyalty-programme standing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Loyalty {
     /// Tier, level or medal.
     pub tier: Option<String>,
@@ -232,6 +241,7 @@ pub struct Loyalty {
 
 /// A provider-specific field, typed.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomField {
     /// The name the spec gives the field.
     pub name: String,
@@ -241,12 +251,17 @@ pub struct CustomField {
 
 /// The value of a [`CustomField`].
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum CustomValue {
     /// Text.
     Text(String),
     /// An exact number.
-    Number(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    Number(
+        #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "schemars", schemars(with = "String"))]
+        Decimal,
+    ),
     /// True or false.
     Bool(bool),
     /// A calendar date.

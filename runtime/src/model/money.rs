@@ -7,9 +7,11 @@ use std::fmt;
 /// An amount of money. The amount is exact (never a float) and serializes as a string,
 /// so `"198860000"` survives every JSON consumer unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Money {
     /// The exact amount, in the currency's major unit.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "schemars", schemars(with = "String"))]
     pub amount: Decimal,
     /// The currency the amount is in.
     pub currency: Currency,
@@ -64,6 +66,22 @@ impl TryFrom<String> for Currency {
 impl From<Currency> for String {
     fn from(currency: Currency) -> String {
         currency.as_str().to_string()
+    }
+}
+
+/// In JSON, a three-letter upper-case code.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Currency {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[A-Z]{3}$" })
     }
 }
 

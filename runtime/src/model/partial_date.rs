@@ -135,6 +135,25 @@ impl From<PartialDate> for String {
     }
 }
 
+/// In JSON, the text form: `1990-05-31`, `1990-05`, `1990` or `--05-31`.
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for PartialDate {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PartialDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(\\d{4}(-\\d{2}(-\\d{2})?)?|--\\d{2}-\\d{2})$"
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

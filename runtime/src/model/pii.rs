@@ -107,6 +107,32 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Pii<T> {
     }
 }
 
+/// In JSON, the value itself, or `{"withheld": true}`.
+#[cfg(feature = "schemars")]
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Pii<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Pii_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                generator.subschema_for::<T>(),
+                {
+                    "type": "object",
+                    "properties": { "withheld": { "const": true } },
+                    "required": ["withheld"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

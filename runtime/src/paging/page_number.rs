@@ -2,9 +2,11 @@
 //!
 //! When the first response says how many pages there are, the rest are fetched
 //! concurrently (bounded by the client's concurrency) and yielded in order. Otherwise
-//! pages are fetched one after another until one comes back short or empty.
+//! pages are fetched one after another until one comes back short or empty. Either
+//! way no page beyond `max_pages` is requested: paging ends there with an error. A resumed
+//! stream starts after the pages already delivered, and counts `max_pages` from there.
 
-use super::{extract_records, PageStream};
+use super::{extract_records, guard, PageStream};
 use crate::endpoint::{EndpointSpec, PageNumber};
 use crate::error::Error;
 use crate::http::{Executor, Params};
@@ -17,8 +19,16 @@ pub(super) fn pages(
     endpoint: &'static EndpointSpec,
     paging: &'static PageNumber,
     params: Params,
+    max_pages: Option<u64>,
+    pages_done: u64,
 ) -> PageStream {
     let params = Arc::new(params);
+    let too_many = move |max: u64| Error::Paging {
+        provider: endpoint.provider,
+        endpoint: endpoint.name,
+        page: max + 1,
+        reason: guard::too_many_pages(max),
+    };
     let fetch = {
         let executor = executor.clone();
         let params = params.clone();
@@ -29,22 +39,31 @@ pub(super) fn pages(
         }
     };
     let concurrency = executor.config.concurrency;
-    let first = fetch(paging.start);
+    let first_number = paging.start + pages_done;
+    let first = fetch(first_number);
     stream::once(first)
         .flat_map(move |first| {
             let fetch = fetch.clone();
             match first {
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
                 Ok((records, Some(last_page))) => {
-                    let rest = stream::iter(paging.start + 1..=last_page)
+                    let allowed_last =
+                        max_pages.map_or(last_page, |max| last_page.min(first_number + max - 1));
+                    let rest = stream::iter(first_number + 1..=allowed_last)
                         .map(fetch)
                         .buffered(concurrency);
+                    let beyond = max_pages
+                        .filter(|_| last_page > allowed_last)
+                        .map(|max| Err(too_many(max)));
                     stream::once(async move { Ok((records, None)) })
                         .chain(rest)
                         .map(|page| page.map(|(records, _)| records))
+                        .chain(stream::iter(beyond))
                         .boxed()
                 }
-                Ok((records, None)) => sequential(fetch, paging, records).boxed(),
+                Ok((records, None)) => {
+                    sequential(fetch, paging, first_number, records, max_pages, too_many).boxed()
+                }
             }
         })
         .boxed()
@@ -54,7 +73,10 @@ pub(super) fn pages(
 fn sequential<F, Fut>(
     fetch: F,
     paging: &'static PageNumber,
+    first_number: u64,
     first: Vec<crate::record::RawRecord>,
+    max_pages: Option<u64>,
+    too_many: impl Fn(u64) -> Error + Copy + Send + 'static,
 ) -> impl futures::Stream<Item = Result<Vec<crate::record::RawRecord>, Error>>
 where
     F: Fn(u64) -> Fut + Send + 'static,
@@ -67,10 +89,13 @@ where
     };
     let more = full(first.len());
     stream::once(async move { Ok(first) }).chain(stream::unfold(
-        (paging.start + 1, more, fetch),
+        (first_number + 1, more, fetch),
         move |(number, more, fetch)| async move {
             if !more {
                 return None;
+            }
+            if let Some(max) = max_pages.filter(|max| number - first_number >= *max) {
+                return Some((Err(too_many(max)), (number, false, fetch)));
             }
             match fetch(number).await {
                 Ok((records, _)) => {

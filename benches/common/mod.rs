@@ -1,0 +1,5 @@
+//! Code shared by the benchmarks.
+
+#![allow(dead_code)]
+
+pub mod tourwell_baseline;
