@@ -31,6 +31,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Print the JSON Schema of the spec format.
     Schema,
+    /// Print a draft spec inferred from a sample JSON response, for an author to finish.
+    Scaffold(commands::scaffold::ScaffoldArgs),
     /// Run as an Airbyte source (spec, check, discover, read).
     Airbyte(airbyte::AirbyteArgs),
 }
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => commands::sync::run(args),
         Command::Show(args) => commands::show::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Scaffold(args) => commands::scaffold::run(args),
         Command::Airbyte(args) => airbyte::run(args),
         Command::Schema => {
             print!("{}", custkit_codegen::schema::spec_schema());

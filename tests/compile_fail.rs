@@ -1,7 +1,13 @@
-//! Misuse of generated APIs that must not compile: each case in `tests/ui/` fails with
-//! the error checked in next to it (`TRYBUILD=overwrite` regenerates them).
+//! Misuse of generated clients fails to compile (trybuild). Cases are `tests/ui/*.rs`,
+//! each with the exact compiler output in a `.stderr` beside it, recorded with the
+//! toolchain named in README.md ("Compile-fail tests"); `TRYBUILD=overwrite` re-records
+//! them.
+//!
+//! Cases use the real `custkit` crate, and `custkit-ui-fixtures`: clients generated from
+//! small test-only specs (`tests/ui-fixtures/specs/`) with shapes no real provider has yet.
 
 #[test]
-fn misuse_of_generated_apis_does_not_compile() {
-    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+fn misuse_of_generated_clients_does_not_compile() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui/*.rs");
 }

@@ -127,16 +127,25 @@ impl Config {
         let mut loaded = Vec::new();
         let mut errors = Vec::new();
         for file in &files {
-            match load::load(file, self.display(file)) {
-                Ok(source) => {
-                    errors.extend(validate::validate(&source));
-                    loaded.push(source);
+            let display = self.display(file);
+            let checked = guard(&display, || {
+                let result = load::load(file, display.clone());
+                let mut found = result.errors;
+                if let Some(source) = &result.source {
+                    found.extend(validate::validate(source));
+                }
+                (result.source, found)
+            });
+            match checked {
+                Ok((source, found)) => {
+                    errors.extend(found);
+                    loaded.extend(source);
                 }
                 Err(diagnostic) => errors.push(*diagnostic),
             }
         }
         let mut seen: Vec<(&str, &str)> = Vec::new();
-        for source in &loaded {
+        for source in loaded.iter().filter(|source| source.damaged.is_empty()) {
             if let Some((_, first)) = seen.iter().find(|(name, _)| *name == source.spec.provider) {
                 errors.push(source.error_at_value(
                     "provider",
@@ -161,7 +170,11 @@ impl Config {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for source in &loaded {
-            match generate::provider_module(source, &self.runtime_path) {
+            let generated = guard(&source.display_path, || {
+                generate::provider_module(source, &self.runtime_path)
+            })
+            .map_err(|diagnostic| diagnostic.message);
+            match generated.and_then(|result| result) {
                 Ok(content) => files.push(GeneratedFile {
                     name: format!("{}.rs", source.spec.provider),
                     content,
@@ -170,7 +183,7 @@ impl Config {
                     source.error_at(
                         "provider",
                         Diagnostic::new(format!("cannot generate this provider: {reason}"))
-                            .hint("this is a custkit bug; please report it with the spec"),
+                            .hint("this is a custkit bug; please report it with the spec file"),
                     ),
                 ),
             }
@@ -242,4 +255,22 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Runs one spec's step, turning a panic (a custkit bug) into a diagnostic naming the
+/// spec, so a build never ends in a backtrace. The property tests check that no input
+/// reaches this.
+fn guard<T>(display: &str, step: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).map_err(|payload| {
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        let mut diagnostic =
+            Diagnostic::new(format!("internal error in custkit-codegen: {reason}"))
+                .hint("this is a custkit bug; please report it with the spec file");
+        diagnostic.file = display.to_string();
+        Box::new(diagnostic)
+    })
 }

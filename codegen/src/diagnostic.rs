@@ -116,8 +116,15 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
+/// The candidate closest to `word`, if it is close enough to be a likely typo (a
+/// difference in case only always is).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    if let Some(same) = candidates
+        .iter()
+        .find(|candidate| candidate.eq_ignore_ascii_case(word))
+    {
+        return Some(same);
+    }
     candidates
         .iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), *candidate))
@@ -137,6 +144,7 @@ mod tests {
             Some("pagination")
         );
         assert_eq!(did_you_mean("zzz", &["pagination", "params"]), None);
+        assert_eq!(did_you_mean("get", &["GET", "POST"]), Some("GET"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod providers;
+pub mod scaffold;
 pub mod show;
 pub mod sync;
 

@@ -10,7 +10,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-fn static_ident(endpoint: &str) -> Ident {
+pub(crate) fn static_ident(endpoint: &str) -> Ident {
     Ident::new(&endpoint.to_shouty_snake_case(), Span::call_site())
 }
 
@@ -41,10 +41,10 @@ fn auth_scheme(ctx: &Context<'_>) -> TokenStream {
     let rt = &ctx.runtime;
     match &ctx.spec.auth {
         Auth::None => quote!(#rt::http::AuthScheme::None),
-        Auth::Bearer => quote!(#rt::http::AuthScheme::Bearer),
-        Auth::Header { name } => quote!(#rt::http::AuthScheme::Header { name: #name }),
-        Auth::Query { name } => quote!(#rt::http::AuthScheme::Query { name: #name }),
-        Auth::Basic => quote!(#rt::http::AuthScheme::Basic),
+        Auth::Bearer { .. } => quote!(#rt::http::AuthScheme::Bearer),
+        Auth::Header { name, .. } => quote!(#rt::http::AuthScheme::Header { name: #name }),
+        Auth::Query { name, .. } => quote!(#rt::http::AuthScheme::Query { name: #name }),
+        Auth::Basic { .. } => quote!(#rt::http::AuthScheme::Basic),
         Auth::Oauth2ClientCredentials { .. } | Auth::TokenExchange { .. } => {
             quote!(#rt::http::AuthScheme::Token(&TOKEN_EXCHANGE))
         }
@@ -58,7 +58,9 @@ fn token_exchange(ctx: &Context<'_>) -> TokenStream {
     let credential = |name: &str| quote!(#token::TokenField { name: #name, value: #token::TokenValue::Credential(#name) });
     let constant = |name: &str, value: &str| quote!(#token::TokenField { name: #name, value: #token::TokenValue::Const(#value) });
     let (path, encoding, fields, credentials, token_path, expires_in, send) = match &ctx.spec.auth {
-        Auth::Oauth2ClientCredentials { token_path, scope } => {
+        Auth::Oauth2ClientCredentials {
+            token_path, scope, ..
+        } => {
             let mut fields = vec![
                 constant("grant_type", "client_credentials"),
                 credential("client_id"),
@@ -85,6 +87,7 @@ fn token_exchange(ctx: &Context<'_>) -> TokenStream {
             token: token_at,
             expires_in,
             header,
+            ..
         } => {
             let mut all: Vec<TokenStream> =
                 credentials.iter().map(|name| credential(name)).collect();
@@ -359,11 +362,11 @@ fn param_kind(ctx: &Context<'_>, param: &Param) -> TokenStream {
     }
 }
 
-fn builder_ident(endpoint: &str) -> Ident {
+pub(crate) fn builder_ident(endpoint: &str) -> Ident {
     type_ident(endpoint)
 }
 
-fn enum_ident(endpoint: &str, key: &str) -> Ident {
+pub(crate) fn enum_ident(endpoint: &str, key: &str) -> Ident {
     type_ident(&format!("{endpoint}_{key}"))
 }
 
@@ -758,14 +761,14 @@ fn client_types(ctx: &Context<'_>) -> TokenStream {
     }
     builder_methods.push(match &spec.auth {
         Auth::None => TokenStream::new(),
-        Auth::Bearer => quote! {
+        Auth::Bearer { .. } => quote! {
             /// Sets the bearer token sent as `Authorization: Bearer <token>`.
             pub fn bearer_token(mut self, token: impl ::core::convert::Into<#rt::Secret>) -> Self {
                 self.config = self.config.credential("token", token);
                 self
             }
         },
-        Auth::Header { name } | Auth::Query { name } => {
+        Auth::Header { name, .. } | Auth::Query { name, .. } => {
             let doc = format!("Sets the API key, sent as `{name}` exactly as given.");
             quote! {
                 #[doc = #doc]
@@ -789,7 +792,7 @@ fn client_types(ctx: &Context<'_>) -> TokenStream {
             });
             quote!(#(#setters)*)
         }
-        Auth::Basic => quote! {
+        Auth::Basic { .. } => quote! {
             /// Sets the HTTP basic auth user name and password.
             pub fn basic_auth(
                 mut self,

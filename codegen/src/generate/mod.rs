@@ -2,7 +2,7 @@
 //! index module listing them. Tokens are built with `quote` and formatted with
 //! `prettyplease`; the output depends only on the spec, so it is reproducible.
 
-mod client;
+pub(crate) mod client;
 pub mod names;
 pub mod normalize;
 mod record;

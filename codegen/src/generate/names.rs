@@ -12,24 +12,51 @@ pub fn field_ident(name: &str) -> Ident {
     } else {
         snake
     };
-    if matches!(snake.as_str(), "self" | "Self" | "super" | "crate" | "_") {
-        Ident::new(&format!("{snake}_"), Span::call_site())
-    } else if crate::validate::is_rust_keyword(&snake) {
-        Ident::new_raw(&snake, Span::call_site())
-    } else {
-        Ident::new(&snake, Span::call_site())
-    }
+    identifier(snake)
 }
 
 /// A type identifier (`CustomerPhonePrimary`).
 pub fn type_ident(name: &str) -> Ident {
-    Ident::new(&name.to_upper_camel_case(), Span::call_site())
+    identifier(name.to_upper_camel_case())
+}
+
+/// `text` as an identifier. Validation rejects names that have no usable letters; for
+/// anything else that slips through (characters Rust does not allow in identifiers)
+/// this drops them rather than panic, so code generation never aborts a build.
+fn identifier(text: String) -> Ident {
+    let text = usable(text);
+    let text = if text.chars().all(|c| c == '_') {
+        "field".to_string()
+    } else if text.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{text}")
+    } else {
+        text
+    };
+    if matches!(text.as_str(), "self" | "Self" | "super" | "crate" | "_") {
+        Ident::new(&format!("{text}_"), Span::call_site())
+    } else if crate::validate::is_rust_keyword(&text) {
+        Ident::new_raw(&text, Span::call_site())
+    } else {
+        Ident::new(&text, Span::call_site())
+    }
+}
+
+/// `text` if it is a valid identifier (or keyword), else only its ASCII letters, digits
+/// and underscores.
+fn usable(text: String) -> String {
+    if syn::parse_str::<Ident>(&text).is_ok() || crate::validate::is_rust_keyword(&text) {
+        text
+    } else {
+        text.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    }
 }
 
 /// An enum variant name for a value (`"personal"` → `Personal`); empty when the value has
 /// no letters or digits.
 pub fn variant_name(value: &str) -> String {
-    let camel = value.to_upper_camel_case();
+    let camel = usable(value.to_upper_camel_case());
     if camel.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{camel}")
     } else {

@@ -24,7 +24,7 @@ pub struct Locations {
 }
 
 impl Locations {
-    /// Indexes `text`. Unparsable YAML yields a partial index (serde_yaml reports the
+    /// Indexes `text`. Unparsable YAML yields a partial index (the tree builder reports the
     /// syntax error itself).
     pub fn index(text: &str) -> Locations {
         let mut builder = Builder::default();
@@ -45,9 +45,17 @@ impl Locations {
         }
     }
 
-    /// The position of `path`'s value.
+    /// The position of `path`'s value, falling back to its key, then to the closest
+    /// ancestor's value (a shorthand like `full_name: name` stands for `{ from: name }`:
+    /// `full_name.from` is the value `name`).
     pub fn value(&self, path: &str) -> Option<Position> {
-        self.values.get(path).copied().or_else(|| self.find(path))
+        let mut path = path;
+        loop {
+            if let Some(position) = self.values.get(path).or_else(|| self.keys.get(path)) {
+                return Some(*position);
+            }
+            path = &path[..path.rfind('.')?];
+        }
     }
 }
 
@@ -90,7 +98,8 @@ impl Builder {
         let path = self.path.join(".");
         self.locations
             .values
-            .insert(path, Self::position(mark, width));
+            .entry(path)
+            .or_insert(Self::position(mark, width));
         true
     }
 
@@ -113,9 +122,11 @@ impl MarkedEventReceiver for Builder {
                     let mut path = self.path.clone();
                     path.push(text.clone());
                     let width = text.chars().count();
+                    // A duplicate key is reported elsewhere; positions stay on the first.
                     self.locations
                         .keys
-                        .insert(path.join("."), Self::position(&mark, width));
+                        .entry(path.join("."))
+                        .or_insert(Self::position(&mark, width));
                     return;
                 }
                 let is_root = self.stack.is_empty();

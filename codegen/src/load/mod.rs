@@ -1,17 +1,25 @@
 //! Reading a spec file: YAML text → [`Spec`], with every error located.
+//!
+//! Three steps, each reporting everything it finds: the YAML becomes a value tree
+//! (`tree`: syntax errors, duplicate keys), the tree becomes a [`Spec`] section by
+//! section (`recover`: unknown keys, wrong types, missing keys — one bad entry does not
+//! hide the next), and every error is placed on the text by key path (`locate`).
 
 mod locate;
+mod recover;
+mod tree;
 
 pub use locate::{Locations, Position};
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::spec::Spec;
+use recover::{backticked, expected_names, Anchor};
 use std::path::{Path, PathBuf};
 
 /// A spec read from disk, with what is needed to report errors against its text.
 #[derive(Debug)]
 pub struct SourceSpec {
-    /// The parsed spec.
+    /// The parsed spec. When the spec had shape errors, their entries are missing.
     pub spec: Spec,
     /// The file it came from.
     pub path: PathBuf,
@@ -21,6 +29,18 @@ pub struct SourceSpec {
     pub locations: Locations,
     /// How the path is shown in diagnostics.
     pub display_path: String,
+    /// Key paths cut out of the spec because they had shape errors (already reported):
+    /// semantic checks skip what touches them rather than report consequences.
+    pub damaged: Vec<String>,
+}
+
+/// The outcome of loading one spec: the spec when it could be formed, and every error.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The spec; `None` when the text is not YAML or a required part is unusable.
+    pub source: Option<SourceSpec>,
+    /// Every syntax and shape error, located.
+    pub errors: Vec<Diagnostic>,
 }
 
 impl SourceSpec {
@@ -32,6 +52,13 @@ impl SourceSpec {
     /// A diagnostic at `key_path`, positioned on its value.
     pub fn error_at_value(&self, key_path: &str, diagnostic: Diagnostic) -> Diagnostic {
         self.place(self.locations.value(key_path), key_path, diagnostic)
+    }
+
+    /// Whether `key_path` is inside, or contains, a part cut for a shape error.
+    pub fn touches_damage(&self, key_path: &str) -> bool {
+        self.damaged
+            .iter()
+            .any(|damaged| related(key_path, damaged) || related(damaged, key_path))
     }
 
     fn place(
@@ -50,6 +77,15 @@ impl SourceSpec {
     }
 }
 
+/// Whether `inner` is `outer` or below it.
+fn related(inner: &str, outer: &str) -> bool {
+    outer.is_empty()
+        || inner == outer
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
 fn locate_diagnostic(
     file: &str,
     text: &str,
@@ -59,115 +95,133 @@ fn locate_diagnostic(
 ) -> Diagnostic {
     diagnostic.file = file.to_string();
     diagnostic.key_path = key_path.to_string();
-    if let Some(position) = position {
-        diagnostic.line = position.line;
-        diagnostic.column = position.column;
-        diagnostic.width = position.width;
-        diagnostic.source_line = text
-            .lines()
-            .nth(position.line.saturating_sub(1))
-            .map(str::to_string);
-    }
+    let position = position.unwrap_or(Position {
+        line: 1,
+        column: 1,
+        width: 1,
+    });
+    diagnostic.line = position.line;
+    diagnostic.column = position.column;
+    diagnostic.width = position.width;
+    diagnostic.source_line = text
+        .lines()
+        .nth(position.line.saturating_sub(1))
+        .map(str::to_string);
     diagnostic
 }
 
-/// Reads and parses one spec. Syntax and shape errors come back as diagnostics.
-pub fn load(path: &Path, display_path: String) -> Result<SourceSpec, Box<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        let mut diagnostic = Diagnostic::new(format!("cannot read the spec: {error}"));
-        diagnostic.file = display_path.clone();
-        Box::new(diagnostic)
-    })?;
-    parse(text, path.to_path_buf(), display_path)
+/// Reads and parses one spec.
+pub fn load(path: &Path, display_path: String) -> Loaded {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(text, path.to_path_buf(), display_path),
+        Err(error) => {
+            let mut diagnostic = Diagnostic::new(format!("cannot read the spec: {error}"));
+            diagnostic.file = display_path;
+            Loaded {
+                source: None,
+                errors: vec![diagnostic],
+            }
+        }
+    }
 }
 
-/// Parses spec text.
-pub fn parse(
-    text: String,
-    path: PathBuf,
-    display_path: String,
-) -> Result<SourceSpec, Box<Diagnostic>> {
+/// Parses spec text, collecting every syntax and shape error.
+pub fn parse(text: String, path: PathBuf, display_path: String) -> Loaded {
     let locations = Locations::index(&text);
-    match serde_yaml::from_str::<Spec>(&text) {
-        Ok(spec) => Ok(SourceSpec {
-            spec,
-            path,
-            text,
-            locations,
-            display_path,
-        }),
-        Err(error) => Err(Box::new(from_serde_error(
-            &error,
-            &text,
-            &locations,
+    let tree = tree::build(&text);
+    let mut errors: Vec<Diagnostic> = tree
+        .problems
+        .into_iter()
+        .map(|problem| {
+            locate_diagnostic(
+                &display_path,
+                &text,
+                Some(problem.position),
+                &problem.key_path,
+                problem.diagnostic,
+            )
+        })
+        .collect();
+    let value = match tree.value {
+        Some(value @ serde_json::Value::Object(_)) => value,
+        other => {
+            if errors.is_empty() {
+                let found = match other {
+                    None | Some(serde_json::Value::Null) => "an empty file".to_string(),
+                    Some(value) => kind_of(&value).to_string(),
+                };
+                errors.push(locate_diagnostic(
+                    &display_path,
+                    &text,
+                    locations.value(""),
+                    "",
+                    Diagnostic::new(format!("a spec is a mapping of keys, but this is {found}"))
+                        .expected("`version: 1`, `provider: ...` and the other top-level keys")
+                        .hint("start from specs/tourwell.yaml, or run `custkit scaffold`"),
+                ));
+            }
+            return Loaded {
+                source: None,
+                errors,
+            };
+        }
+    };
+    let recovered = recover::recover(value);
+    for error in recovered.errors {
+        let position = match error.anchor {
+            Anchor::Key => locations.find(&error.key_path),
+            Anchor::Value => locations.value(&error.key_path),
+        };
+        let diagnostic = describe(&error.message, &error.key_path);
+        errors.push(locate_diagnostic(
             &display_path,
-        ))),
+            &text,
+            position,
+            &error.key_path,
+            diagnostic,
+        ));
     }
-}
-
-/// Turns serde_yaml's message (`endpoints.x: unknown field `y`, expected one of ... at
-/// line 3 column 5`) into a located diagnostic with a hint.
-fn from_serde_error(
-    error: &serde_yaml::Error,
-    text: &str,
-    locations: &Locations,
-    file: &str,
-) -> Diagnostic {
-    let full = error.to_string();
-    let without_position = match full.rfind(" at line ") {
-        Some(at) => &full[..at],
-        None => &full,
-    };
-    let (key_path, message) = split_key_path(without_position);
-    let mut position = error.location().map(|location| Position {
-        line: location.line(),
-        column: location.column(),
-        width: 1,
+    let source = recovered.spec.map(|spec| SourceSpec {
+        spec,
+        path,
+        text,
+        locations,
+        display_path,
+        damaged: recovered.damaged,
     });
-    let diagnostic = describe(message, &key_path);
-    let mut key_path = key_path;
-    if let Some(unknown) = backticked(message, "unknown field `") {
-        key_path = join(&key_path, unknown);
-        let located = locations.find(&key_path);
-        if located.is_some() {
-            position = located;
+    Loaded { source, errors }
+}
+
+fn kind_of(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "empty",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "text",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a mapping",
+    }
+}
+
+/// serde's words for what it expected, in a spec author's words.
+fn plain_expected(expected: &str) -> String {
+    let expected = expected.trim();
+    match expected {
+        "u32" | "u64" | "usize" => "a whole number, 0 or more".to_string(),
+        "i64" => "a whole number".to_string(),
+        "f64" => "a number".to_string(),
+        "a map" => "a mapping (`key: value` lines)".to_string(),
+        "a sequence" => "a list (`- item` lines or `[a, b]`)".to_string(),
+        other => {
+            if let Some(name) = other.strip_prefix("struct ") {
+                format!("a mapping ({name})")
+            } else if other.starts_with("internally tagged enum") {
+                "a mapping with `kind`".to_string()
+            } else {
+                other.to_string()
+            }
         }
-        if let Some(p) = position.as_mut() {
-            p.width = unknown.chars().count();
-        }
     }
-    locate_diagnostic(file, text, position, &key_path, diagnostic)
-}
-
-fn split_key_path(message: &str) -> (String, &str) {
-    // serde_yaml prefixes nested errors with the key path and ": ".
-    match message.split_once(": ") {
-        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => (path.to_string(), rest),
-        _ => (String::new(), message),
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-/// The text between `prefix` and the next backtick.
-fn backticked<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    let start = message.find(prefix)? + prefix.len();
-    let end = message[start..].find('`')? + start;
-    Some(&message[start..end])
-}
-
-/// The backticked names after "expected one of".
-fn expected_names(message: &str) -> Vec<&str> {
-    let Some(start) = message.find("expected one of ") else {
-        return Vec::new();
-    };
-    message[start..].split('`').skip(1).step_by(2).collect()
 }
 
 fn describe(message: &str, key_path: &str) -> Diagnostic {
@@ -204,13 +258,35 @@ fn describe(message: &str, key_path: &str) -> Diagnostic {
             "add `{missing}:`; see docs/spec-format.md for what it takes"
         ));
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return Diagnostic::new(format!("wrong type: found {found}"))
-                .expected(expected.to_string());
+    for (prefix, what) in [
+        ("invalid type: ", "wrong type"),
+        ("invalid value: ", "wrong value"),
+    ] {
+        if let Some((found, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "))
+        {
+            let found = match found {
+                "sequence" => "a list",
+                "map" => "a mapping",
+                other => other,
+            };
+            let hint = (expected == "a boolean").then_some("write `true` or `false`");
+            return Diagnostic::new(format!("{what}: found {found}"))
+                .expected(plain_expected(expected))
+                .maybe_hint(hint.map(str::to_string));
         }
     }
-    Diagnostic::new(message.to_string())
+    // The spec types' own messages: "what, expected what; did you mean ...?".
+    let (message, hint) = match message.split_once("; did you mean") {
+        Some((message, rest)) => (message, Some(format!("did you mean{rest}"))),
+        None => (message, None),
+    };
+    let diagnostic = match message.split_once(", expected ") {
+        Some((message, expected)) => Diagnostic::new(message).expected(expected),
+        None => Diagnostic::new(message),
+    };
+    diagnostic.maybe_hint(hint)
 }
 
 #[cfg(test)]
@@ -220,7 +296,8 @@ mod tests {
     #[test]
     fn unknown_keys_are_located_with_a_suggestion() {
         let text = "version: 1\nprovider: x\ntitel: X\n".to_string();
-        let error = parse(text, PathBuf::from("x.yaml"), "specs/x.yaml".into()).unwrap_err();
+        let loaded = parse(text, PathBuf::from("x.yaml"), "specs/x.yaml".into());
+        let error = &loaded.errors[0];
         assert_eq!(error.message, "unknown key `titel`");
         assert_eq!((error.line, error.column, error.width), (3, 1, 5));
         assert_eq!(error.hint.as_deref(), Some("did you mean `title`?"));

@@ -86,25 +86,42 @@ pub struct Variable {
 }
 
 /// How requests authenticate.
+///
+/// `scopes` lists the permissions a credential can be granted (OAuth scopes, API key
+/// permissions). Record fields marked `pii: <scope>` must name one of them.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Auth {
     /// No authentication.
     None,
     /// `Authorization: Bearer <token>`.
-    Bearer,
+    Bearer {
+        /// The scopes a token can be granted.
+        #[serde(default)]
+        scopes: Vec<String>,
+    },
     /// A static key sent in a header, exactly as given.
     Header {
         /// The header's name (`Api-Key`).
         name: String,
+        /// The scopes a key can be granted.
+        #[serde(default)]
+        scopes: Vec<String>,
     },
     /// A static key sent as a query parameter.
     Query {
         /// The parameter's name.
         name: String,
+        /// The scopes a key can be granted.
+        #[serde(default)]
+        scopes: Vec<String>,
     },
     /// HTTP basic authentication.
-    Basic,
+    Basic {
+        /// The scopes an account can be granted.
+        #[serde(default)]
+        scopes: Vec<String>,
+    },
     /// OAuth2 client credentials: `grant_type=client_credentials&client_id=...&
     /// client_secret=...` posted form-encoded to `token_path`; the response's
     /// `access_token` is sent as `Authorization: Bearer`, renewed before `expires_in`.
@@ -115,6 +132,9 @@ pub enum Auth {
         /// The scopes to ask for (`scope=...`), if the provider wants them named.
         #[serde(default)]
         scope: Option<String>,
+        /// The scopes a token can be granted.
+        #[serde(default)]
+        scopes: Vec<String>,
     },
     /// A provider's own token endpoint: named credentials posted (JSON or form) to
     /// `path`; the token found at `token` is sent as a bearer token or in `header`.
@@ -139,7 +159,25 @@ pub enum Auth {
         /// `Authorization: Bearer <token>`.
         #[serde(default)]
         header: Option<String>,
+        /// The scopes a token can be granted.
+        #[serde(default)]
+        scopes: Vec<String>,
     },
+}
+
+impl Auth {
+    /// The scopes a credential of this kind can be granted (none without auth).
+    pub fn scopes(&self) -> &[String] {
+        match self {
+            Auth::None => &[],
+            Auth::Bearer { scopes }
+            | Auth::Header { scopes, .. }
+            | Auth::Query { scopes, .. }
+            | Auth::Basic { scopes }
+            | Auth::Oauth2ClientCredentials { scopes, .. }
+            | Auth::TokenExchange { scopes, .. } => scopes,
+        }
+    }
 }
 
 /// How a token request's body is encoded.
@@ -292,6 +330,10 @@ pub struct Param {
     /// Whether every request must carry it (it becomes an argument of the endpoint method).
     #[serde(default)]
     pub required: bool,
+    /// The value the provider assumes when the parameter is not sent, for docs. custkit
+    /// does not send it. A required parameter has none.
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
     /// The smallest allowed value.
     #[serde(default)]
     pub min: Option<f64>,

@@ -1,5 +1,5 @@
 //! Keys that accept either a one-word shorthand (`id: integer`, `code: code`) or the full
-//! mapping form. The visitor keeps serde_yaml's positions for errors in either form.
+//! mapping form. Errors in either form keep their key path (see `load::recover`).
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;

@@ -17,7 +17,9 @@ pub(super) fn check(checker: &mut Checker<'_>) {
         names::check_identifier(checker, &key, name, true);
         endpoint_rules(checker, &key, endpoint);
     }
-    sync_endpoint(checker);
+    if !checker.source.touches_damage("endpoints") {
+        sync_endpoint(checker);
+    }
 }
 
 fn sync_endpoint(checker: &mut Checker<'_>) {
@@ -147,7 +149,7 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                     checker.error_value(
                         &format!("{paging_key}.param"),
                         Diagnostic::new(format!(
-                            "the paging parameter `{param}` is also the parameter `{owner}`"
+                            "`{param}` is the paging parameter, but it is also declared under `params` (as `{owner}`)"
                         ))
                         .hint("the pager sets it; remove it from `params`"),
                     );
@@ -304,8 +306,10 @@ fn param_rules(checker: &mut Checker<'_>, key: &str, param: &Param) {
         if present && !allowed {
             checker.error(
                 &format!("{key}.{rule}"),
-                Diagnostic::new(format!("`{rule}` does not apply to a `{ty}` parameter"))
-                    .hint(format!("`{rule}` applies to {types} parameters")),
+                Diagnostic::new(format!(
+                    "`{rule}` does not apply to a parameter of type `{ty}`"
+                ))
+                .hint(format!("`{rule}` applies to {types} parameters")),
             );
         }
     }
@@ -343,7 +347,7 @@ fn param_rules(checker: &mut Checker<'_>, key: &str, param: &Param) {
                     .hint("give the provider's format in strftime notation, such as `%Y-%m-%d`"),
             ),
             Some(format) => {
-                super::normalize::check_strftime(checker, &format!("{key}.format"), format)
+                super::normalize::check_strftime(checker, &format!("{key}.format"), format, &[])
             }
         }
     }
@@ -388,11 +392,57 @@ fn param_rules(checker: &mut Checker<'_>, key: &str, param: &Param) {
             ),
         }
     }
+    if let Some(default) = &param.default {
+        if param.required {
+            checker.error(
+                &format!("{key}.default"),
+                Diagnostic::new("a required parameter cannot have a default")
+                    .hint("every call passes a required parameter, so the default is never used: remove `default`, or drop `required: true`"),
+            );
+        } else if !default_fits(param, default) {
+            checker.error_value(
+                &format!("{key}.default"),
+                Diagnostic::new(format!(
+                    "the default `{default}` does not fit the parameter"
+                ))
+                .expected(match &param.values {
+                    Some(values) if param.ty == ParamType::Enum => {
+                        format!("one of {}", values.join(", "))
+                    }
+                    _ => format!("a value of type `{ty}` within the parameter's own rules"),
+                }),
+            );
+        }
+    }
     if param.location == ParamLocation::Path && !param.required {
         checker.error(
             &format!("{key}.in"),
             Diagnostic::new("a path parameter must be `required: true`")
                 .hint("add `required: true`"),
         );
+    }
+}
+
+/// Whether a parameter's `default` has its type and meets its rules.
+fn default_fits(param: &Param, default: &serde_json::Value) -> bool {
+    let in_range = |value: f64| {
+        param.min.is_none_or(|min| value >= min) && param.max.is_none_or(|max| value <= max)
+    };
+    match param.ty {
+        ParamType::Integer => default.as_i64().is_some_and(|value| in_range(value as f64)),
+        ParamType::Number => default.as_f64().is_some_and(in_range),
+        ParamType::Boolean => default.is_boolean(),
+        ParamType::String => default.as_str().is_some_and(|text| {
+            let length = text.chars().count();
+            param.min_length.is_none_or(|min| length >= min)
+                && param.max_length.is_none_or(|max| length <= max)
+        }),
+        ParamType::Date | ParamType::Datetime => default.is_string(),
+        ParamType::Enum => default.as_str().is_some_and(|text| {
+            param
+                .values
+                .as_ref()
+                .is_some_and(|values| values.iter().any(|value| value == text))
+        }),
     }
 }

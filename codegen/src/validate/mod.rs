@@ -1,18 +1,22 @@
 //! Semantic checks: everything the YAML shape cannot say. Every problem of a spec is
 //! collected, so an author fixes them all in one round.
 
+mod collisions;
 mod endpoints;
 pub(crate) mod examples;
 mod names;
 mod normalize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::load::SourceSpec;
 
 pub(crate) use examples::read_example;
 pub use names::is_rust_keyword;
 
 /// Checks a loaded spec; an empty list means it can be generated.
+///
+/// Parts cut for shape errors (`SourceSpec::damaged`) were reported already: checks that
+/// depend on them are skipped, and nothing is reported at or inside them.
 pub fn validate(source: &SourceSpec) -> Vec<Diagnostic> {
     let mut checker = Checker {
         source,
@@ -20,8 +24,13 @@ pub fn validate(source: &SourceSpec) -> Vec<Diagnostic> {
     };
     checker.top_level();
     endpoints::check(&mut checker);
-    normalize::check(&mut checker);
-    examples::check(&mut checker);
+    collisions::check(&mut checker);
+    if !source.touches_damage("record") && !source.touches_damage("defaults") {
+        normalize::check(&mut checker);
+    }
+    if !source.touches_damage("endpoints") {
+        examples::check(&mut checker);
+    }
     checker.found
 }
 
@@ -34,12 +43,18 @@ pub(crate) struct Checker<'a> {
 impl Checker<'_> {
     /// Reports a problem at `key_path`'s key.
     pub fn error(&mut self, key_path: &str, diagnostic: Diagnostic) {
+        if self.source.touches_damage(key_path) {
+            return;
+        }
         let located = self.source.error_at(key_path, diagnostic);
         self.found.push(located);
     }
 
     /// Reports a problem at `key_path`'s value.
     pub fn error_value(&mut self, key_path: &str, diagnostic: Diagnostic) {
+        if self.source.touches_damage(key_path) {
+            return;
+        }
         let located = self.source.error_at_value(key_path, diagnostic);
         self.found.push(located);
     }
@@ -76,6 +91,9 @@ impl Checker<'_> {
         }
         self.base_url_variables();
         self.defaults();
+        if !self.source.touches_damage("auth") {
+            self.pii_scopes();
+        }
         if spec
             .rate_limit
             .as_ref()
@@ -90,10 +108,40 @@ impl Checker<'_> {
         self.success_flag();
         self.auth();
         for (name, def) in &spec.record {
-            names::check_field_name(self, &format!("record.{name}"), name);
             if let crate::spec::FieldType::Object(fields) = &def.ty {
                 self.nested_pii(&format!("record.{name}"), fields);
             }
+        }
+    }
+
+    /// A field withheld without a scope is only readable if some credential can hold
+    /// that scope: the scope must be one `auth.scopes` lists.
+    fn pii_scopes(&mut self) {
+        let spec = &self.source.spec;
+        let granted: Vec<&str> = spec.auth.scopes().iter().map(String::as_str).collect();
+        for (name, def) in &spec.record {
+            let Some(scope) = &def.pii else { continue };
+            if granted.contains(&scope.as_str()) {
+                continue;
+            }
+            let diagnostic =
+                Diagnostic::new(format!("no credential can be granted the scope `{scope}`"));
+            let diagnostic = if granted.is_empty() {
+                diagnostic
+                    .expected("a scope listed in `auth.scopes`")
+                    .hint(format!(
+                        "list the scopes the provider grants under `auth`: `scopes: [{scope}]`"
+                    ))
+            } else {
+                diagnostic
+                    .expected(format!("one of {}", granted.join(", ")))
+                    .hint(
+                        did_you_mean(scope, &granted)
+                            .map(|best| format!("did you mean `{best}`?"))
+                            .unwrap_or_else(|| format!("add `{scope}` to `auth.scopes`")),
+                    )
+            };
+            self.error_value(&format!("record.{name}.pii"), diagnostic);
         }
     }
 
@@ -104,7 +152,7 @@ impl Checker<'_> {
         fields: &indexmap::IndexMap<String, crate::spec::FieldDef>,
     ) {
         for (name, def) in fields {
-            let key = format!("{path}.{name}");
+            let key = format!("{path}.object.{name}");
             if def.pii.is_some() {
                 self.error(
                     &format!("{key}.pii"),

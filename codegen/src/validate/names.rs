@@ -46,14 +46,17 @@ pub(crate) fn check_identifier(
 }
 
 /// A JSON key that becomes a struct field: any key is fine as long as it has at least one
-/// letter or digit (keywords become raw identifiers).
-pub(crate) fn check_field_name(checker: &mut Checker<'_>, key: &str, name: &str) {
-    if name.to_snake_case().is_empty() {
+/// letter or digit (keywords become raw identifiers). Returns whether it is usable.
+pub(crate) fn check_field_name(checker: &mut Checker<'_>, key: &str, name: &str) -> bool {
+    let usable = name.to_snake_case().chars().any(char::is_alphanumeric);
+    if !usable {
         checker.error(
             key,
             Diagnostic::new(format!(
                 "the key `{name}` has no letters or digits to form a Rust field name"
-            )),
+            ))
+            .hint("if the provider really sends it, declare the record field as `json` in its parent, or leave it out: it is kept in `Customer::raw`"),
         );
     }
+    usable
 }

@@ -98,7 +98,12 @@ pub(super) fn check(checker: &mut Checker<'_>) {
                 format.as_deref().map(DateTimeFormat::parse)
             {
                 if pattern != "iso" {
-                    check_strftime(checker, &format!("{key}.{part}"), &pattern);
+                    check_strftime(
+                        checker,
+                        &format!("{key}.{part}"),
+                        &pattern,
+                        &["iso", "rfc3339"],
+                    );
                 }
             }
         }
@@ -511,12 +516,17 @@ fn transforms(checker: &mut Checker<'_>, key: &str, map: &ValueMap, target: Targ
     }
     if let Some(format) = &map.date {
         if format != "iso" {
-            check_strftime(checker, &format!("{key}.date"), format);
+            check_strftime(checker, &format!("{key}.date"), format, &["iso"]);
         }
     }
     if let Some(format) = &map.datetime {
         if let DateTimeFormat::Pattern(pattern) = DateTimeFormat::parse(format) {
-            check_strftime(checker, &format!("{key}.datetime"), &pattern);
+            check_strftime(
+                checker,
+                &format!("{key}.datetime"),
+                &pattern,
+                &["rfc3339", "iso"],
+            );
             let has_offset = pattern.contains("%z") || pattern.contains("%:z");
             let zone = map.timezone.as_ref().or(spec.defaults.timezone.as_ref());
             if !has_offset && zone.is_none() {
@@ -566,9 +576,41 @@ fn transforms(checker: &mut Checker<'_>, key: &str, map: &ValueMap, target: Targ
     }
 }
 
-/// A `strftime` pattern chrono can use.
-pub(super) fn check_strftime(checker: &mut Checker<'_>, key: &str, pattern: &str) {
+/// A `strftime` pattern chrono can use. A pattern without any `%` item reads or writes
+/// the same text for every value: it is a misspelled keyword (`rfc339`) or a format
+/// missing its `%` signs (`Y-m-d`).
+pub(super) fn check_strftime(
+    checker: &mut Checker<'_>,
+    key: &str,
+    pattern: &str,
+    keywords: &[&str],
+) {
     use chrono::format::{Item, StrftimeItems};
+    if !pattern.contains('%') {
+        let listed: Vec<String> = keywords.iter().map(|word| format!("`{word}`")).collect();
+        let expected = if listed.is_empty() {
+            "a strftime format such as `%Y-%m-%d`".to_string()
+        } else {
+            format!(
+                "{} or a strftime format such as `%Y-%m-%d`",
+                listed.join(", ")
+            )
+        };
+        let hint = did_you_mean(pattern, keywords)
+            .map(|best| format!("did you mean `{best}`?"))
+            .unwrap_or_else(|| {
+                "strftime items start with `%`: `%Y-%m-%d`, `%d/%m/%Y %H:%M:%S`".to_string()
+            });
+        checker.error_value(
+            key,
+            Diagnostic::new(format!(
+                "`{pattern}` is not a date format: it has no `%` items"
+            ))
+            .expected(expected)
+            .hint(hint),
+        );
+        return;
+    }
     if StrftimeItems::new(pattern).any(|item| matches!(item, Item::Error)) {
         checker.error_value(
             key,
