@@ -114,13 +114,6 @@ fn client(mock: &support::Mock, secret: &str) -> custkit::clopos::Client {
         .expect("client builds")
 }
 
-fn customer_requests(mock: &support::Mock) -> Vec<support::Seen> {
-    mock.requests()
-        .into_iter()
-        .filter(|seen| seen.uri.starts_with("/open-api/v2/customers"))
-        .collect()
-}
-
 #[tokio::test]
 async fn the_token_is_exchanged_once_and_sent_as_x_token_on_every_page() {
     let (mock, clopos) = mock(3600).await;
@@ -138,7 +131,8 @@ async fn the_token_is_exchanged_once_and_sent_as_x_token_on_every_page() {
         ids, expected,
         "every record once, in order, pages 2-3 fetched concurrently"
     );
-    let mut pages: Vec<String> = customer_requests(&mock)
+    let mut pages: Vec<String> = mock
+        .requests_to("/open-api/v2/customers")
         .iter()
         .filter_map(|s| s.param("page"))
         .collect();
@@ -163,7 +157,7 @@ async fn the_token_is_exchanged_once_and_sent_as_x_token_on_every_page() {
         auth_request.header("content-type"),
         Some("application/json")
     );
-    for seen in customer_requests(&mock) {
+    for seen in mock.requests_to("/open-api/v2/customers") {
         assert_eq!(seen.header("x-token"), Some("jwt.0"));
         assert_eq!(seen.header("x-venue"), Some("3"));
         assert_eq!(
@@ -189,7 +183,7 @@ async fn filters_sort_and_includes_are_encoded_as_documented() {
         .try_collect::<Vec<_>>()
         .await
         .unwrap();
-    let seen = &customer_requests(&mock)[0];
+    let seen = &mock.requests_to("/open-api/v2/customers")[0];
     let query = seen.uri.split_once('?').unwrap().1;
     assert_eq!(
         query,
@@ -271,7 +265,8 @@ async fn short_lived_tokens_are_renewed_and_a_revoked_one_replaced_once() {
         2,
         "one renewal after the 401"
     );
-    let tokens: Vec<Option<String>> = customer_requests(&mock)
+    let tokens: Vec<Option<String>> = mock
+        .requests_to("/open-api/v2/customers")
         .iter()
         .map(|seen| seen.header("x-token").map(str::to_string))
         .collect();
@@ -299,7 +294,7 @@ async fn a_failed_exchange_is_an_auth_error_without_secrets() {
         error.to_string(),
         "clopos: authentication failed: the token response has no token at `token`"
     );
-    assert!(customer_requests(&mock).is_empty());
+    assert!(mock.requests_to("/open-api/v2/customers").is_empty());
 }
 
 #[tokio::test]

@@ -161,13 +161,6 @@ fn client(mock: &support::Mock, client_id: &str) -> custkit::meedee::Client {
         .expect("client builds")
 }
 
-fn customer_requests(mock: &support::Mock) -> Vec<support::Seen> {
-    mock.requests()
-        .into_iter()
-        .filter(|seen| seen.uri.starts_with("/api/partner/v1/customers"))
-        .collect()
-}
-
 #[tokio::test]
 async fn one_token_serves_every_page_to_the_last_cursor() {
     let (mock, partner) = mock(3600).await;
@@ -182,7 +175,8 @@ async fn one_token_serves_every_page_to_the_last_cursor() {
     let ids: Vec<String> = customers.iter().map(|c| c.code.clone().unwrap()).collect();
     let expected: Vec<String> = (0..TOTAL).map(|n| format!("CUS-{n:06}")).collect();
     assert_eq!(ids, expected);
-    let cursors: Vec<Option<String>> = customer_requests(&mock)
+    let cursors: Vec<Option<String>> = mock
+        .requests_to("/api/partner/v1/customers")
         .iter()
         .map(|seen| seen.param("cursor"))
         .collect();
@@ -199,7 +193,9 @@ async fn one_token_serves_every_page_to_the_last_cursor() {
         .unwrap();
     assert_eq!(again.len(), TOTAL);
     assert_eq!(
-        customer_requests(&mock)[3].param("limit").as_deref(),
+        mock.requests_to("/api/partner/v1/customers")[3]
+            .param("limit")
+            .as_deref(),
         Some("50"),
         "the default page size"
     );
@@ -221,7 +217,8 @@ async fn one_token_serves_every_page_to_the_last_cursor() {
         token_request.header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    assert!(customer_requests(&mock)
+    assert!(mock
+        .requests_to("/api/partner/v1/customers")
         .iter()
         .all(|seen| seen.header("authorization") == Some("Bearer md-access-0")));
 }
@@ -244,7 +241,8 @@ async fn a_token_about_to_expire_is_replaced_before_use() {
         3,
         "one token per page"
     );
-    let tokens: HashSet<String> = customer_requests(&mock)
+    let tokens: HashSet<String> = mock
+        .requests_to("/api/partner/v1/customers")
         .iter()
         .map(|seen| seen.header("authorization").unwrap().to_string())
         .collect();
@@ -270,7 +268,8 @@ async fn a_rejected_token_is_renewed_once_and_the_request_retried() {
         .unwrap();
     assert_eq!(customers.len(), TOTAL);
     assert_eq!(partner.token_requests.lock().unwrap().len(), 2);
-    let statuses: Vec<Option<String>> = customer_requests(&mock)
+    let statuses: Vec<Option<String>> = mock
+        .requests_to("/api/partner/v1/customers")
         .iter()
         .map(|seen| seen.header("authorization").map(str::to_string))
         .collect();
@@ -326,7 +325,7 @@ async fn wrong_credentials_are_an_auth_error_without_the_secret() {
     assert!(text.contains("invalid_client"), "{text}");
     assert!(!text.contains(SECRET), "{text}");
     assert!(
-        customer_requests(&mock).is_empty(),
+        mock.requests_to("/api/partner/v1/customers").is_empty(),
         "no customer request without a token"
     );
     let missing = custkit::meedee::Client::builder()
@@ -412,7 +411,7 @@ async fn filters_are_sent_as_documented_and_checked_first() {
         .try_collect::<Vec<_>>()
         .await
         .unwrap();
-    let seen = &customer_requests(&mock)[0];
+    let seen = &mock.requests_to("/api/partner/v1/customers")[0];
     assert_eq!(seen.param("is_active").as_deref(), Some("true"));
     assert_eq!(
         seen.param("membership_tier_id").as_deref(),
@@ -461,5 +460,5 @@ async fn a_repeated_cursor_stops_with_an_error() {
         error.to_string().contains("a cursor it had already sent"),
         "{error}"
     );
-    assert_eq!(customer_requests(&mock).len(), 2);
+    assert_eq!(mock.requests_to("/api/partner/v1/customers").len(), 2);
 }

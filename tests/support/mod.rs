@@ -67,6 +67,15 @@ impl Mock {
     pub fn requests(&self) -> Vec<Seen> {
         self.log.lock().unwrap().clone()
     }
+
+    /// The requests so far whose path starts with `prefix` (leaving out, say, token
+    /// requests).
+    pub fn requests_to(&self, prefix: &str) -> Vec<Seen> {
+        self.requests()
+            .into_iter()
+            .filter(|seen| seen.uri.starts_with(prefix))
+            .collect()
+    }
 }
 
 /// Serves `router` on 127.0.0.1, recording every request before it is handled.
