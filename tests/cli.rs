@@ -699,9 +699,12 @@ async fn show_ladiflow_looks_up_a_real_provider_by_id_email_or_phone() {
     assert_eq!(mock.requests().len(), 5);
 }
 
-/// `customers` rows of `db`: remote id, email and phone columns, and the stored
-/// customer's and raw record's JSON.
-fn meedee_rows(db: &Path) -> Vec<(String, Option<String>, Option<String>, Value, Value)> {
+/// A `customers` row: remote id, email and phone columns, and the stored customer's and
+/// raw record's JSON.
+type Row = (String, Option<String>, Option<String>, Value, Value);
+
+/// The `customers` rows of `db`, by remote id.
+fn meedee_rows(db: &Path) -> Vec<Row> {
     let connection = rusqlite::Connection::open(db).unwrap();
     let mut statement = connection
         .prepare("SELECT remote_id, email, phone, customer, raw FROM customers ORDER BY remote_id")
