@@ -526,4 +526,95 @@ mod tests {
             }
         }
     }
+
+    /// A token from the sandbox's token endpoint, asking for `scope` if given.
+    async fn token(
+        http: &reqwest::Client,
+        sandbox: &Sandbox,
+        secret: &str,
+        scope: Option<&str>,
+    ) -> reqwest::Response {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", "sandbox-client_id"),
+            ("client_secret", secret),
+        ];
+        form.extend(scope.map(|scope| ("scope", scope)));
+        http.post(format!("{}/api/partner/v1/oauth/token", sandbox.base_url()))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Over real HTTP: the token endpoint checks the client's secret, a data request needs
+    /// a token it issued, and the personal-data keys follow the token's scopes.
+    #[tokio::test]
+    async fn the_token_endpoint_issues_scoped_tokens_and_data_needs_one() {
+        let sandbox = Sandbox::start(&custkit::meedee::PROVIDER, SandboxOptions::default())
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        let refused = token(&http, &sandbox, "wrong-secret", None).await;
+        assert_eq!(refused.status().as_u16(), 401);
+        assert_eq!(
+            refused.json::<Value>().await.unwrap(),
+            serde_json::json!({"error": "invalid_client"})
+        );
+        let customers = |token: &str| {
+            http.get(format!("{}/api/partner/v1/customers", sandbox.base_url()))
+                .bearer_auth(token)
+                .send()
+        };
+        let forged = customers("sandbox-access-token-1").await.unwrap();
+        assert_eq!(forged.status().as_u16(), 401, "a token it did not issue");
+
+        let full: Value = token(&http, &sandbox, "sandbox-client_secret", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(full["expires_in"], serde_json::json!(3600));
+        assert_eq!(
+            full["scope"],
+            serde_json::json!("read:customers read:customers:pii")
+        );
+        let narrow: Value = token(
+            &http,
+            &sandbox,
+            "sandbox-client_secret",
+            Some("read:customers"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let record = |body: Value| body["data"][0].clone();
+        let with_pii = record(
+            customers(full["access_token"].as_str().unwrap())
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap(),
+        );
+        assert_eq!(with_pii["phone"], serde_json::json!("0812345678"));
+        assert_eq!(
+            with_pii["email"],
+            Value::Null,
+            "present, null as in the example"
+        );
+        let without = record(
+            customers(narrow["access_token"].as_str().unwrap())
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap(),
+        );
+        for pii in custkit::meedee::PROVIDER.pii {
+            assert!(without.get(pii.key).is_none(), "{} is left out", pii.key);
+        }
+        assert_eq!(without["full_name"], with_pii["full_name"]);
+    }
 }
