@@ -894,7 +894,7 @@ async fn a_filter_breaking_a_spec_rule_fails_like_the_typed_builder_before_anyth
     let more = [
         (
             "ladiflow",
-            "sort.updated_at=newest",
+            "sort_updated_at=newest",
             "ladiflow list_customers: parameter `sort.updated_at` must be one of: ASC, DESC; no request was sent",
         ),
         (
@@ -968,4 +968,39 @@ fn an_unreachable_provider_is_exit_3() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn a_filter_is_named_by_its_spec_key_or_the_providers_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |filter: &str| {
+        let output = custkit(dir.path())
+            .args([
+                "sync",
+                "ladiflow",
+                "--sandbox-records",
+                "60",
+                "--filter",
+                filter,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{filter}: {}",
+            stderr(&output)
+        );
+        stdout_lines(&output)
+    };
+    // LadiFlow's `name` parameter is sent as `search.name` in the body.
+    let by_key = run("name=nguyễn");
+    assert!(!by_key.is_empty() && by_key.len() < 60, "{}", by_key.len());
+    for line in &by_key {
+        assert!(
+            line["full_name"].as_str().unwrap().starts_with("Nguyễn"),
+            "{line}"
+        );
+    }
+    assert_eq!(run("search.name=nguyễn"), by_key);
 }

@@ -131,10 +131,19 @@ impl Template {
         .into_iter()
         .flatten()
         .any(|name| names::is_thai(name));
+        // A leaf holding the whole name keeps holding the whole name, even where the
+        // provider also reads it as the given name (LadiFlow's `first_name` = `name`).
+        let full_names = paths_equal(&customer.full_name);
+        let part = |wanted: &Option<String>| -> Vec<Path> {
+            paths_equal(wanted)
+                .into_iter()
+                .filter(|path| !full_names.contains(path))
+                .collect()
+        };
         Ok(Template {
-            full_names: paths_equal(&customer.full_name),
-            given_names: paths_equal(&customer.given_name),
-            family_names: paths_equal(&customer.family_name),
+            given_names: part(&customer.given_name),
+            family_names: part(&customer.family_name),
+            full_names,
             id,
             id_mentions,
             emails,

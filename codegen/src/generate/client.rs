@@ -258,6 +258,7 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
         };
         quote!(#rt::http::ParamSpec {
             name: #wire,
+            key: #key,
             location: #location,
             kind: #kind,
             required: #required,

@@ -45,6 +45,9 @@ pub enum ParamKind {
 pub struct ParamSpec {
     /// The name the provider uses.
     pub name: &'static str,
+    /// The spec's key for it: the typed builder's method and a name the command line
+    /// accepts besides [`name`](ParamSpec::name) (`sort_updated_at` for `sort.updated_at`).
+    pub key: &'static str,
     /// Where it goes.
     pub location: Location,
     /// Its type.
@@ -273,9 +276,9 @@ impl Params {
         let spec = endpoint
             .params
             .iter()
-            .find(|spec| spec.name == name)
+            .find(|spec| spec.key == name || spec.name == name)
             .ok_or_else(|| {
-                let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.name).collect();
+                let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.key).collect();
                 Error::Config {
                     provider: endpoint.provider,
                     message: format!(
@@ -408,6 +411,7 @@ mod tests {
     fn spec(kind: ParamKind, rules: ParamRules, list: bool) -> ParamSpec {
         ParamSpec {
             name: "p",
+            key: "p",
             location: Location::Query,
             kind,
             required: false,
