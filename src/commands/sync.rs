@@ -71,10 +71,11 @@ async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Fai
     )
     .await;
     eprintln!(
-        "custkit: {} customers from {} ({} record errors) in {:.2}s",
+        "custkit: {} customers from {} ({} record errors) in {} pages, {:.2}s",
         run.outcome.records,
         provider.name,
         run.outcome.errors,
+        run.pages,
         started.elapsed().as_secs_f64()
     );
     match run.failure {
@@ -87,6 +88,8 @@ async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Fai
 /// How a pump ended.
 struct Run {
     outcome: Outcome,
+    /// The pages records came from.
+    pages: u64,
     failure: Option<Failure>,
 }
 
@@ -103,10 +106,14 @@ async fn pump(
     let mut records = 0;
     let mut errors = 0;
     let mut failure = None;
+    let mut pages = 0;
     let mut stream = paging::raw_records(executor, endpoint, params);
     while let Some(item) = stream.next().await {
         let record = match item {
-            Ok(record) => record,
+            Ok(record) => {
+                pages = pages.max(record.position.page);
+                record
+            }
             Err(error) => {
                 failure = Some(Failure::from_runtime(&error));
                 break;
@@ -163,5 +170,9 @@ async fn pump(
             });
         }
     }
-    Run { outcome, failure }
+    Run {
+        outcome,
+        pages,
+        failure,
+    }
 }
