@@ -3,8 +3,44 @@
 
 use crate::model::Pii;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+
+/// A JSON string of a raw record, borrowed from the record's text when it has no escape
+/// sequences (copied when it has). Normalizers decode records into types made of these,
+/// so that only the texts they keep are ever copied. No `Debug`: it is personal data.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+
+            /// The same words as `String`'s, so decode errors read the same.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+
+        deserializer.deserialize_string(TextVisitor)
+    }
+}
 
 /// `Pii::Withheld`: the value of a scoped field whose key is absent from the record.
 pub fn withheld<T>() -> Pii<T> {
@@ -127,6 +163,17 @@ mod tests {
         assert!(r.phone.is_withheld());
         let r: Record = serde_json::from_str(r#"{"phone":null}"#).unwrap();
         assert_eq!(r.phone, Pii::Known(None));
+    }
+
+    #[test]
+    fn text_borrows_unless_escaped_and_fails_like_string() {
+        let text: Text<'_> = serde_json::from_str(r#""Lệ""#).unwrap();
+        assert!(matches!(text.0, Cow::Borrowed("Lệ")));
+        let text: Text<'_> = serde_json::from_str(r#""a\/b""#).unwrap();
+        assert!(matches!(text.0, Cow::Owned(ref owned) if owned == "a/b"));
+        let text_error = serde_json::from_str::<Text<'_>>("5").err().unwrap();
+        let string_error = serde_json::from_str::<String>("5").err().unwrap();
+        assert_eq!(text_error.to_string(), string_error.to_string());
     }
 
     #[test]

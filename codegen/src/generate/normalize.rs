@@ -177,8 +177,9 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
          record's original JSON, kept in `Customer::raw`.",
         ctx.runtime_path
     );
+    let view = super::record::view_type(ctx);
     Ok(quote! {
-        impl Customer {
+        impl #view {
             #[doc = #normalize_doc]
             pub fn normalize(
                 &self,
@@ -196,7 +197,7 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         fn normalize_record(
             record: &#rt::record::RawRecord,
         ) -> ::core::result::Result<#rt::Customer, ::std::string::String> {
-            let raw: Customer = #rt::__private::serde_json::from_str(record.json.get())
+            let raw: #view = #rt::__private::serde_json::from_str(record.json.get())
                 .map_err(|error| #rt::record::decode_reason(&error))?;
             raw.normalize(record.json.clone()).map_err(|error| error.to_string())
         }

@@ -1,5 +1,9 @@
 //! The raw record types: one struct per object in the spec's `record`, with serde
 //! attributes for each quirk the spec declares.
+//!
+//! Each is generated twice: the public owned types (what `raw_stream` yields), and a
+//! private borrowed twin in `mod view` whose text fields borrow from the record's JSON,
+//! which the normalizer decodes into: it allocates only the texts it keeps.
 
 use super::names::{field_ident, type_ident};
 use super::Context;
@@ -11,7 +15,20 @@ use quote::quote;
 /// The raw record type's name in every provider module.
 pub const RECORD_TYPE: &str = "Customer";
 
-/// Every struct of the raw record, the top-level one named [`RECORD_TYPE`].
+/// The private module of the borrowed twins of the raw record types.
+pub const VIEW_MODULE: &str = "view";
+
+/// Which of the two families of raw record types is generated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    /// Public, owned, `Clone + Serialize`: what `raw_stream` yields.
+    Owned,
+    /// Private, borrowing text from the JSON: what the normalizer decodes into.
+    View,
+}
+
+/// Every struct of the raw record, the top-level one named [`RECORD_TYPE`], and their
+/// borrowed twins in the module [`VIEW_MODULE`].
 pub fn record_types(ctx: &Context<'_>) -> TokenStream {
     let mut out = TokenStream::new();
     let doc = format!(
@@ -19,12 +36,46 @@ pub fn record_types(ctx: &Context<'_>) -> TokenStream {
          `Debug` prints no field values: records are personal data.",
         ctx.spec.title
     );
-    object_type(ctx, RECORD_TYPE, &doc, &ctx.spec.record, &mut out);
+    object_type(
+        ctx,
+        Family::Owned,
+        RECORD_TYPE,
+        &doc,
+        &ctx.spec.record,
+        &mut out,
+    );
+    let mut views = TokenStream::new();
+    let doc = "The raw record as the normalizer reads it: text borrowed from the JSON.";
+    object_type(
+        ctx,
+        Family::View,
+        RECORD_TYPE,
+        doc,
+        &ctx.spec.record,
+        &mut views,
+    );
+    let module = quote::format_ident!("{}", VIEW_MODULE);
+    out.extend(quote! {
+        /// Borrowed twins of the raw record types, decoded without copying text.
+        #[allow(dead_code)]
+        mod #module {
+            #views
+        }
+    });
     out
+}
+
+/// The view of the top-level record type, as named outside [`VIEW_MODULE`].
+pub fn view_type(ctx: &Context<'_>) -> TokenStream {
+    let module = quote::format_ident!("{}", VIEW_MODULE);
+    let ident = type_ident(RECORD_TYPE);
+    let lifetime = ctx.spec.record.values().any(borrows).then(|| quote!(<'_>));
+    quote!(#module::#ident #lifetime)
 }
 
 fn object_type(
     ctx: &Context<'_>,
+    family: Family,
     name: &str,
     doc: &str,
     fields: &IndexMap<String, FieldDef>,
@@ -36,12 +87,15 @@ fn object_type(
     for (key, def) in fields {
         let field = field_ident(key);
         let nested_name = format!("{name}_{key}");
-        let ty = field_type(ctx, &nested_name, key, def, out);
+        let ty = field_type(ctx, family, &nested_name, key, def, out);
         let mut serde_args = Vec::new();
         if field.to_string().trim_start_matches("r#") != key {
             serde_args.push(quote!(rename = #key));
         }
-        serde_args.extend(quirk_attrs(ctx, def));
+        if family == Family::View && borrows(def) {
+            serde_args.push(quote!(borrow));
+        }
+        serde_args.extend(quirk_attrs(ctx, family, def));
         let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let doc = field_doc(key, def);
         members.push(quote! {
@@ -52,6 +106,18 @@ fn object_type(
     }
     let type_name = ident.to_string();
     let serde_crate = format!("{}::__private::serde", ctx.runtime_path);
+    if family == Family::View {
+        let lifetime = fields.values().any(borrows).then(|| quote!(<'a>));
+        out.extend(quote! {
+            #[doc = #doc]
+            #[derive(#rt::__private::serde::Deserialize)]
+            #[serde(crate = #serde_crate)]
+            pub struct #ident #lifetime {
+                #(#members,)*
+            }
+        });
+        return;
+    }
     out.extend(quote! {
         #[doc = #doc]
         #[derive(Clone, #rt::__private::serde::Deserialize, #rt::__private::serde::Serialize)]
@@ -81,16 +147,27 @@ fn field_doc(key: &str, def: &FieldDef) -> String {
     doc
 }
 
+/// Whether a field's view type borrows text from the JSON (has the lifetime `'a`).
+fn borrows(def: &FieldDef) -> bool {
+    match &def.ty {
+        FieldType::Scalar(scalar) => *scalar == ScalarType::String,
+        FieldType::Object(fields) => fields.values().any(borrows),
+        FieldType::Array(item) => borrows(item),
+    }
+}
+
 /// The serde attributes a field's quirks need.
-fn quirk_attrs(ctx: &Context<'_>, def: &FieldDef) -> Vec<TokenStream> {
+fn quirk_attrs(ctx: &Context<'_>, family: Family, def: &FieldDef) -> Vec<TokenStream> {
     let raw_fn = |name: &str| format!("{}::raw::{name}", ctx.runtime_path);
     let mut attrs = Vec::new();
     if def.pii.is_some() {
         let withheld = raw_fn("withheld");
         let known = raw_fn("known");
         attrs.push(quote!(default = #withheld, deserialize_with = #known));
-        let is_withheld = format!("{}::Pii::is_withheld", ctx.runtime_path);
-        attrs.push(quote!(skip_serializing_if = #is_withheld));
+        if family == Family::Owned {
+            let is_withheld = format!("{}::Pii::is_withheld", ctx.runtime_path);
+            attrs.push(quote!(skip_serializing_if = #is_withheld));
+        }
     } else if def.empty_array_is_null {
         let helper = raw_fn("empty_array_as_none");
         attrs.push(quote!(default, deserialize_with = #helper));
@@ -106,6 +183,7 @@ fn quirk_attrs(ctx: &Context<'_>, def: &FieldDef) -> Vec<TokenStream> {
 /// The Rust type of a field, emitting nested struct types as needed.
 fn field_type(
     ctx: &Context<'_>,
+    family: Family,
     nested_name: &str,
     key: &str,
     def: &FieldDef,
@@ -113,18 +191,23 @@ fn field_type(
 ) -> TokenStream {
     let rt = &ctx.runtime;
     let inner = match &def.ty {
+        FieldType::Scalar(ScalarType::String) if family == Family::View => {
+            quote!(#rt::raw::Text<'a>)
+        }
         FieldType::Scalar(scalar) => scalar_type(ctx, *scalar),
         FieldType::Object(fields) => {
             let doc = def
                 .doc
                 .clone()
                 .unwrap_or_else(|| format!("The `{key}` object of a raw record."));
-            object_type(ctx, nested_name, &doc, fields, out);
+            object_type(ctx, family, nested_name, &doc, fields, out);
             let ident = type_ident(nested_name);
-            quote!(#ident)
+            let lifetime =
+                (family == Family::View && fields.values().any(borrows)).then(|| quote!(<'a>));
+            quote!(#ident #lifetime)
         }
         FieldType::Array(item) => {
-            let item_ty = field_type(ctx, &format!("{nested_name}_item"), key, item, out);
+            let item_ty = field_type(ctx, family, &format!("{nested_name}_item"), key, item, out);
             quote!(::std::vec::Vec<#item_ty>)
         }
     };

@@ -58,6 +58,12 @@ impl AsValue for String {
     }
 }
 
+impl AsValue for crate::raw::Text<'_> {
+    fn as_value(&self) -> Value<'_> {
+        Value::Str(Cow::Borrowed(&self.0))
+    }
+}
+
 impl AsValue for i64 {
     fn as_value(&self) -> Value<'_> {
         Value::Int(*self)
