@@ -13,8 +13,7 @@
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::{Regex, RegexBuilder};
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, RwLock};
+use std::sync::{Arc, RwLock};
 
 /// `phonenumber`'s bounds on the length of a national significant number.
 const MIN_NATIONAL_LENGTH: usize = 2;
@@ -50,7 +49,13 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Strin
     {
         return Some(None);
     }
-    Some(is_valid(&rules, national).then(|| format!("+{}{national}", rules.country_code)))
+    Some(is_valid(&rules, national).then(|| {
+        let mut e164 = String::with_capacity(1 + rules.code_text.len() + national.len());
+        e164.push('+');
+        e164.push_str(&rules.code_text);
+        e164.push_str(national);
+        e164
+    }))
 }
 
 /// The national significant number: the national prefix removed the way
@@ -99,7 +104,7 @@ fn is_valid(rules: &RegionRules, national: &str) -> bool {
 /// One region's metadata with its patterns compiled, anchored at the start as
 /// `phonenumber` uses them (a match must begin at the first digit).
 struct RegionRules {
-    country_code: u16,
+    /// The country calling code, as digits.
     code_text: String,
     /// The regions sharing the country code, in the metadata's order.
     code_regions: Vec<String>,
@@ -116,7 +121,11 @@ struct RegionRules {
 impl RegionRules {
     fn compile(meta: &Metadata) -> Option<RegionRules> {
         let descriptors = meta.descriptors();
+        // Mobile and fixed line first: most numbers are one of them, and only whether
+        // any type matches counts.
         let types = [
+            descriptors.mobile(),
+            descriptors.fixed_line(),
             descriptors.premium_rate(),
             descriptors.toll_free(),
             descriptors.shared_cost(),
@@ -125,11 +134,8 @@ impl RegionRules {
             descriptors.pager(),
             descriptors.uan(),
             descriptors.voicemail(),
-            descriptors.fixed_line(),
-            descriptors.mobile(),
         ];
         Some(RegionRules {
-            country_code: meta.country_code(),
             code_text: meta.country_code().to_string(),
             code_regions: DATABASE
                 .region(&meta.country_code())?
@@ -210,21 +216,26 @@ fn anchored_optional(pattern: Option<&str>) -> Option<Option<Regex>> {
     }
 }
 
-/// The compiled rules of `region`, compiled on first use.
+/// The compiled rules of `region`, compiled on first use. A list, not a map: a sync
+/// meets a handful of regions, and comparing two-letter ids beats hashing them.
 fn rules_for(region: &str) -> Option<Arc<RegionRules>> {
-    static RULES: LazyLock<RwLock<HashMap<String, Arc<RegionRules>>>> =
-        LazyLock::new(Default::default);
-    if let Some(rules) = RULES.read().ok()?.get(region) {
-        return Some(rules.clone());
+    static RULES: RwLock<Vec<(String, Arc<RegionRules>)>> = RwLock::new(Vec::new());
+    let find = |rules: &[(String, Arc<RegionRules>)]| {
+        rules
+            .iter()
+            .find(|(id, _)| id == region)
+            .map(|(_, rules)| rules.clone())
+    };
+    if let Some(rules) = find(&RULES.read().ok()?) {
+        return Some(rules);
     }
-    let rules = Arc::new(RegionRules::compile(DATABASE.by_id(region)?)?);
-    RULES
-        .write()
-        .ok()?
-        .entry(region.to_string())
-        .or_insert(rules)
-        .clone()
-        .into()
+    let compiled = Arc::new(RegionRules::compile(DATABASE.by_id(region)?)?);
+    let mut rules = RULES.write().ok()?;
+    if let Some(existing) = find(&rules) {
+        return Some(existing);
+    }
+    rules.push((region.to_string(), compiled.clone()));
+    Some(compiled)
 }
 
 #[cfg(test)]
