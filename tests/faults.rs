@@ -535,6 +535,17 @@ async fn bodies_that_are_not_json_are_clear_errors() {
     }
 }
 
+#[tokio::test]
+async fn a_json_body_under_a_wrong_content_type_is_read() {
+    // Providers label JSON `text/html` more often than they send HTML labelled JSON: the
+    // body decides, not the label.
+    let (mock, _script) =
+        mock(Script::new(60).fault(2, &[Fault::Headers(&[("content-type", "text/html")])])).await;
+    let (customers, error) = drain(client(config(&mock.url())).list_customers().stream()).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(ids(&customers), expected_ids(0..60));
+}
+
 // ---------------------------------------------------------------------------------------
 // Raw TCP providers, for what axum cannot do: cut a body off mid-way, never answer.
 

@@ -67,6 +67,8 @@ pub enum Pagination {
     PageNumber(PageNumber),
     /// Each response gives the next page's cursor.
     Cursor(Cursor),
+    /// Each response gives the next page's URL.
+    NextUrl(NextUrl),
 }
 
 /// Cursor paging.
@@ -79,6 +81,17 @@ pub struct Cursor {
     /// Keys to a flag saying whether there are more pages, if the provider sends one.
     pub has_more: Option<&'static [&'static str]>,
     /// The page-size parameter, if the provider has one.
+    pub page_size: Option<PageSize>,
+}
+
+/// Next-link paging: each response carries the URL of the next page (`links.next`),
+/// followed as given (it carries the query) as long as it stays on the configured origin.
+#[derive(Debug)]
+pub struct NextUrl {
+    /// Keys to the next page's URL in a response (absolute, or relative to the page it is
+    /// in); `null`, empty or absent on the last page.
+    pub next: &'static [&'static str],
+    /// The page-size parameter, sent with the first request (links carry it after).
     pub page_size: Option<PageSize>,
 }
 

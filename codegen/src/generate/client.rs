@@ -232,6 +232,14 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
                 page_size: #page_size,
             }))
         }
+        Some(Pagination::NextUrl { next, page_size }) => {
+            let next = dotted(next);
+            let page_size = page_size_tokens(ctx, page_size.as_ref());
+            quote!(#rt::endpoint::Pagination::NextUrl(#rt::endpoint::NextUrl {
+                next: &[#(#next),*],
+                page_size: #page_size,
+            }))
+        }
     };
     let max_pages = match endpoint.max_pages {
         Some(pages) => quote!(::core::option::Option::Some(#pages)),

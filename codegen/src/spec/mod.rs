@@ -410,6 +410,17 @@ pub enum Pagination {
         #[serde(default)]
         page_size: Option<PageSize>,
     },
+    /// Each response gives the next page's URL (`links.next`), followed as given: it
+    /// carries the query. Paging stops when it is null, empty or absent; a link to
+    /// another origin than the base URL's, or one already followed, is an error.
+    NextUrl {
+        /// Dotted path to the next page's URL (`links.next`), absolute or relative to
+        /// the page.
+        next: String,
+        /// The page-size parameter, sent with the first request, if any.
+        #[serde(default)]
+        page_size: Option<PageSize>,
+    },
 }
 
 fn one() -> u64 {

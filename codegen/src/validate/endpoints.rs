@@ -2,7 +2,7 @@
 
 use super::{names, placeholders, Checker};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::spec::{Endpoint, Pagination, Param, ParamLocation, ParamType};
+use crate::spec::{Endpoint, PageSize, Pagination, Param, ParamLocation, ParamType};
 
 pub(super) fn check(checker: &mut Checker<'_>) {
     let spec = &checker.source.spec;
@@ -129,12 +129,17 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                         );
                     }
                 }
-                if page_size.as_ref().is_some_and(|size| size.default == 0) {
+                check_page_size_default(checker, &paging_key, page_size.as_ref());
+            }
+            Pagination::NextUrl { next, page_size } => {
+                let paging_key = format!("{key}.pagination");
+                if next.is_empty() || next.split('.').any(str::is_empty) {
                     checker.error_value(
-                        &format!("{paging_key}.page_size.default"),
-                        Diagnostic::new("the default page size must be at least 1"),
+                        &format!("{paging_key}.next"),
+                        Diagnostic::new("`next` must be a dotted path such as `links.next`"),
                     );
                 }
+                check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
             Pagination::PageNumber {
                 param,
@@ -196,14 +201,23 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                         ),
                     );
                 }
-                if page_size.as_ref().is_some_and(|size| size.default == 0) {
-                    checker.error_value(
-                        &format!("{paging_key}.page_size.default"),
-                        Diagnostic::new("the default page size must be at least 1"),
-                    );
-                }
+                check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
         }
+    }
+}
+
+/// A page size of zero would never page.
+fn check_page_size_default(
+    checker: &mut Checker<'_>,
+    paging_key: &str,
+    page_size: Option<&PageSize>,
+) {
+    if page_size.is_some_and(|size| size.default == 0) {
+        checker.error_value(
+            &format!("{paging_key}.page_size.default"),
+            Diagnostic::new("the default page size must be at least 1"),
+        );
     }
 }
 

@@ -36,7 +36,7 @@ pub(super) fn pages(
         params,
         cursor: None,
         page: 1,
-        seen: CursorGuard::new(),
+        seen: CursorGuard::new("cursor"),
         done: false,
         pending: None,
     };

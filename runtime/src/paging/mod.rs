@@ -1,7 +1,7 @@
 //! Paging: turning an endpoint and its parameters into a stream of records across every
 //! page, with memory bounded by the pages in flight.
 //!
-//! Each pagination kind (numbered pages, cursors) has its own module producing a stream
+//! Each pagination kind (numbered pages, cursors, next-page links) has its own module producing a stream
 //! of pages; [`raw_records`]
 //! flattens pages into records, and [`customers`] / [`decoded`] decode them one by one so
 //! that a bad record is reported (or, strict, fatal) without losing the rest. Every page
@@ -13,6 +13,7 @@
 
 mod cursor;
 pub mod guard;
+mod next_url;
 mod page_number;
 
 use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
@@ -68,6 +69,7 @@ pub fn raw_records_after(
             page_number::pages(executor, endpoint, paging, params, max_pages, pages_done)
         }
         Pagination::Cursor(paging) => cursor::pages(executor, endpoint, paging, params),
+        Pagination::NextUrl(paging) => next_url::pages(executor, endpoint, paging, params),
     };
     let records = guard::checked(pages, endpoint, max_pages)
         .flat_map(|page| match page {
