@@ -27,6 +27,8 @@ pub struct EndpointSpec {
     /// The most pages one stream may fetch; more ends the stream with an error.
     /// [`ClientConfig::max_pages`](crate::ClientConfig::max_pages) overrides it.
     pub max_pages: Option<u64>,
+    /// How to fetch only what changed since a saved cursor, if the spec says.
+    pub incremental: Option<Incremental>,
     /// The body flag that says whether a call succeeded, if the provider has one.
     pub success: Option<crate::http::envelope::SuccessFlag>,
     /// Groups of parameters of which every call must set at least one (by provider name).
@@ -82,6 +84,48 @@ pub struct Cursor {
     pub has_more: Option<&'static [&'static str]>,
     /// The page-size parameter, if the provider has one.
     pub page_size: Option<PageSize>,
+}
+
+/// Incremental sync: what orders changes, and what the provider offers to send less.
+/// See [`crate::incremental`].
+#[derive(Debug)]
+pub struct Incremental {
+    /// The normalized instant that orders changes.
+    pub cursor: CursorField,
+    /// A parameter (the provider's name) that filters by change time, sent the cursor.
+    pub since: Option<&'static str>,
+    /// Parameters and values (provider names) that list the newest changes first; empty
+    /// if the provider cannot.
+    pub newest_first: &'static [(&'static str, &'static str)],
+    /// The provider's time zone (IANA), for a `since` parameter without one.
+    pub timezone: &'static str,
+}
+
+/// The normalized instant an incremental sync orders by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CursorField {
+    /// [`Customer::updated_at`](crate::Customer::updated_at).
+    UpdatedAt,
+    /// [`Customer::created_at`](crate::Customer::created_at).
+    CreatedAt,
+}
+
+impl CursorField {
+    /// The field's name (`updated_at`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CursorField::UpdatedAt => "updated_at",
+            CursorField::CreatedAt => "created_at",
+        }
+    }
+
+    /// The field's value in `customer`.
+    pub fn of(self, customer: &crate::Customer) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            CursorField::UpdatedAt => customer.updated_at,
+            CursorField::CreatedAt => customer.created_at,
+        }
+    }
 }
 
 /// Next-link paging: each response carries the URL of the next page (`links.next`),

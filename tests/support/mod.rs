@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod airbyte;
+
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -4,7 +4,8 @@
 use super::names::{field_ident, type_ident, variant_name};
 use super::Context;
 use crate::spec::{
-    Auth, Endpoint, HttpMethod, Pagination, Param, ParamLocation, ParamType, RecordsShape,
+    Auth, CursorField, Endpoint, HttpMethod, Pagination, Param, ParamLocation, ParamType,
+    RecordsShape,
 };
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -254,6 +255,7 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
         quote!(#rt::http::ParamSpec { name: #wire, location: #location, kind: #kind, required: #required, doc: #doc })
     });
     let success = success_flag(ctx);
+    let incremental = incremental_tokens(ctx, endpoint);
     let one_of = endpoint.one_of.values().map(|members| {
         let wires = members
             .iter()
@@ -277,12 +279,50 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             },
             pagination: #pagination,
             max_pages: #max_pages,
+            incremental: #incremental,
             success: #success,
             one_of: &[#(#one_of),*],
             params: &[#(#params),*],
             normalize: normalize_record,
         };
     }
+}
+
+/// `Some(Incremental { .. })` or `None`; parameters by the names the provider uses.
+fn incremental_tokens(ctx: &Context<'_>, endpoint: &Endpoint) -> TokenStream {
+    let rt = &ctx.runtime;
+    let Some(incremental) = &endpoint.incremental else {
+        return quote!(::core::option::Option::None);
+    };
+    let wire = |key: &str| -> String {
+        endpoint
+            .params
+            .get(key)
+            .map_or(key, |param| wire_name(key, param))
+            .to_string()
+    };
+    let cursor = match incremental.cursor {
+        CursorField::UpdatedAt => quote!(UpdatedAt),
+        CursorField::CreatedAt => quote!(CreatedAt),
+    };
+    let since = match &incremental.since {
+        Some(key) => {
+            let name = wire(key);
+            quote!(::core::option::Option::Some(#name))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let newest_first = incremental.newest_first.iter().map(|(key, value)| {
+        let name = wire(key);
+        quote!((#name, #value))
+    });
+    let timezone = ctx.spec.defaults.timezone.as_deref().unwrap_or("UTC");
+    quote!(::core::option::Option::Some(#rt::endpoint::Incremental {
+        cursor: #rt::endpoint::CursorField::#cursor,
+        since: #since,
+        newest_first: &[#(#newest_first),*],
+        timezone: #timezone,
+    }))
 }
 
 /// `Some(PageSize { .. })` or `None`.
@@ -593,6 +633,28 @@ fn request_builder(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
          (unless the client is strict).",
         ctx.runtime_path
     );
+    let changed_since = endpoint.incremental.as_ref().map(|incremental| {
+        let doc = format!(
+            "Like [`stream`]({ident}::stream), only the customers whose `{cursor}` is at or \
+             after `since` (the newest `{cursor}` a previous sync delivered): an incremental \
+             sync. Customers without a `{cursor}` are always delivered.",
+            cursor = incremental.cursor.name()
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn changed_since(
+                self,
+                since: #rt::__private::chrono::DateTime<#rt::__private::chrono::Utc>,
+            ) -> #rt::RecordStream<#rt::Customer> {
+                #rt::incremental::customers_changed_since(
+                    self.executor,
+                    &#endpoint_static,
+                    self.params,
+                    since,
+                )
+            }
+        }
+    });
     quote! {
         #enums
 
@@ -616,6 +678,8 @@ fn request_builder(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             pub fn raw_stream(self) -> #rt::RecordStream<Customer> {
                 #rt::paging::decoded(self.executor, &#endpoint_static, self.params)
             }
+
+            #changed_since
         }
     }
 }
