@@ -84,7 +84,10 @@ pub(super) fn check(checker: &mut Checker<'_>) {
         types.claim(checker, builder_ident(name).to_string(), &key);
         statics.claim(checker, static_ident(name).to_string(), &key);
         client_methods.claim(checker, field_ident(name).to_string(), &key);
-        let mut setters = Namespace::new("request builder method", &["stream", "raw_stream"]);
+        let mut setters = Namespace::new(
+            "request builder method",
+            &["stream", "raw_stream", "changed_since"],
+        );
         for (param, def) in &endpoint.params {
             let param_key = format!("{key}.params.{param}");
             if def.ty == ParamType::Enum {

@@ -68,8 +68,14 @@ pub fn raw_records_after(
         Pagination::PageNumber(paging) => {
             page_number::pages(executor, endpoint, paging, params, max_pages, pages_done)
         }
-        Pagination::Cursor(paging) => cursor::pages(executor, endpoint, paging, params),
-        Pagination::NextUrl(paging) => next_url::pages(executor, endpoint, paging, params),
+        Pagination::Cursor(paging) => skip_pages(
+            cursor::pages(executor, endpoint, paging, params),
+            pages_done,
+        ),
+        Pagination::NextUrl(paging) => skip_pages(
+            next_url::pages(executor, endpoint, paging, params),
+            pages_done,
+        ),
     };
     let records = guard::checked(pages, endpoint, max_pages)
         .flat_map(|page| match page {
@@ -159,6 +165,22 @@ fn decode_each<T: Send + 'static>(
         std::future::ready(out)
     });
     until_error(records)
+}
+
+/// Drops the first `pages_done` pages of a pager that cannot start in the middle: the
+/// way to a cursor or link runs through every page before it, so a resumed stream
+/// fetches those again but yields none of their records. Errors pass.
+fn skip_pages(pages: PageStream, pages_done: u64) -> PageStream {
+    let mut delivered_before = pages_done;
+    pages
+        .filter(move |page| {
+            let skip = page.is_ok() && delivered_before > 0;
+            if skip {
+                delivered_before -= 1;
+            }
+            std::future::ready(!skip)
+        })
+        .boxed()
 }
 
 /// Ends `stream` right after its first error, without polling it again, and drops it
