@@ -48,8 +48,8 @@ async fn ladiflow_mock(customers: Customers) -> support::Mock {
         async move {
             let mut all = customers.lock().unwrap().clone();
             match body["sort"]["updated_at"].as_str() {
-                Some("DESC") => all.sort_by(|a, b| b.1.cmp(&a.1)),
-                _ => all.sort_by(|a, b| a.1.cmp(&b.1)),
+                Some("DESC") => all.sort_by_key(|customer| std::cmp::Reverse(customer.1)),
+                _ => all.sort_by_key(|customer| customer.1),
             }
             let page = body["page"].as_u64().unwrap_or(1) as usize;
             let limit = body["limit"].as_u64().unwrap_or(10) as usize;
