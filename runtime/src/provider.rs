@@ -26,6 +26,21 @@ pub struct ProviderInfo {
     pub sync_endpoint: &'static EndpointSpec,
     /// The provider's documented example responses, per endpoint name, verbatim.
     pub examples: &'static [Example],
+    /// The scopes a credential can be granted (the spec's `auth.scopes`).
+    pub scopes: &'static [&'static str],
+    /// The record keys the provider leaves out for a credential without their scope
+    /// (fields the spec marks `pii`).
+    pub pii: &'static [PiiKey],
+}
+
+/// A record key that is personal data: absent from records unless the credential holds
+/// `scope`.
+#[derive(Debug)]
+pub struct PiiKey {
+    /// The record's top-level key (`email`).
+    pub key: &'static str,
+    /// The scope it needs (`read:customers:pii`).
+    pub scope: &'static str,
 }
 
 impl ProviderInfo {

@@ -81,10 +81,10 @@ impl Args for ShowArgs {
                     .action(ArgAction::Append)
                     .help("A lookup parameter of the endpoint, NAME=VALUE (repeatable)"),
             );
-            for param in endpoint.params.iter().filter(|param| flag_name(param.name)) {
+            for param in endpoint.params.iter().filter(|param| flag_name(param.key)) {
                 sub = sub.arg(
-                    Arg::new(param.name)
-                        .long(param.name)
+                    Arg::new(param.key)
+                        .long(param.key)
                         .value_name("VALUE")
                         .help(param.doc),
                 );
@@ -112,10 +112,10 @@ impl FromArgMatches for ShowArgs {
         let mut params: Vec<String> = endpoint
             .params
             .iter()
-            .filter(|param| flag_name(param.name))
+            .filter(|param| flag_name(param.key))
             .filter_map(|param| {
-                sub.get_one::<String>(param.name)
-                    .map(|value| format!("{}={value}", param.name))
+                sub.get_one::<String>(param.key)
+                    .map(|value| format!("{}={value}", param.key))
             })
             .collect();
         params.extend(
@@ -149,7 +149,7 @@ async fn show(args: ShowArgs) -> Result<u8, Failure> {
         let names: Vec<String> = endpoint
             .params
             .iter()
-            .map(|param| format!("--{}", param.name))
+            .map(|param| format!("--{}", param.key))
             .collect();
         return Err(Failure::usage(format!(
             "show {} needs a lookup parameter of {}: {}",

@@ -110,10 +110,11 @@ async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Fai
         None => String::new(),
     };
     eprintln!(
-        "custkit: {} customers from {} ({} record errors{unchanged}) in {:.2}s",
+        "custkit: {} customers from {} ({} record errors{unchanged}) in {} pages, {:.2}s",
         run.outcome.records,
         provider.name,
         run.outcome.errors,
+        run.pages,
         started.elapsed().as_secs_f64()
     );
     if let Some(failure) = run.failure {
@@ -144,6 +145,8 @@ async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Fai
 /// How a pump ended.
 struct Run {
     outcome: Outcome,
+    /// The pages records came from.
+    pages: u64,
     failure: Option<Failure>,
     /// An incremental sync's filter, holding the cursor it reached.
     filter: Option<ChangeFilter>,
@@ -167,10 +170,14 @@ async fn pump(
     let mut errors = 0;
     let mut older = 0;
     let mut failure = None;
+    let mut pages = 0;
     let mut stream = paging::raw_records(executor, endpoint, params);
     while let Some(item) = stream.next().await {
         let record = match item {
-            Ok(record) => record,
+            Ok(record) => {
+                pages = pages.max(record.position.page);
+                record
+            }
             Err(error) => {
                 failure = Some(Failure::from_runtime(&error));
                 break;
@@ -237,6 +244,7 @@ async fn pump(
     }
     Run {
         outcome,
+        pages,
         failure,
         filter,
         older,

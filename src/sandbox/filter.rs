@@ -1,13 +1,14 @@
 //! How the sandbox applies request parameters as filters.
 //!
 //! A parameter filters when its name leads to a record field: the key itself (`name`),
-//! or nested keys joined by `_` or `.` (`agent_level_id` → `agent_level.id`). Text
-//! A body parameter nested in a request object (`search.name`) may also name the field
-//! by its last part (`name`). Text
-//! matches case-insensitively as a substring, anywhere inside an object or array (so
-//! `email` matches either of `email.primary`, `email.secondary`); numbers and booleans
-//! match exactly. Date and date-time parameters, and parameters that name no field, do
-//! not filter.
+//! or nested keys joined by `_` or `.` (`agent_level_id` → `agent_level.id`). A body
+//! parameter nested in a request object (`search.name`) may also name the field by its
+//! last part (`name`). Text matches case-insensitively as a substring, anywhere inside an
+//! object or array (so `email` matches either of `email.primary`, `email.secondary`);
+//! numbers and booleans match exactly. A parameter whose name is no field but whose
+//! documented example is the value of an example record's field (`customer_id`, example
+//! `662c…`, is the record's `_id`) looks that field up: the whole value, case-insensitively.
+//! Date and date-time parameters, and parameters that find no field, do not filter.
 
 use custkit::runtime::http::{ParamKind, ParamSpec};
 use serde_json::Value;
@@ -30,6 +31,34 @@ fn path_field<'a>(record: &'a Value, name: &str) -> Option<&'a Value> {
         let rest = rest.strip_prefix('_').or_else(|| rest.strip_prefix('.'))?;
         path_field(child, rest)
     })
+}
+
+/// The object keys leading to the leaf of `record` whose value is `example`, if any.
+pub fn path_of_example(record: &Value, example: &str) -> Option<Vec<String>> {
+    match record {
+        Value::Object(object) => object.iter().find_map(|(key, child)| {
+            let mut path = path_of_example(child, example)?;
+            path.insert(0, key.clone());
+            Some(path)
+        }),
+        Value::String(text) if text == example => Some(Vec::new()),
+        Value::Number(number) if number.to_string() == example => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+/// The value at the object keys `path`.
+pub fn at<'a>(record: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(record, |value, key| value.get(key))
+}
+
+/// Whether `value` is `wanted` exactly (text case-insensitively).
+pub fn equals(value: &Value, wanted: &str) -> bool {
+    match value {
+        Value::String(text) => text.to_lowercase() == wanted.to_lowercase(),
+        Value::Number(number) => number.to_string() == wanted,
+        _ => false,
+    }
 }
 
 /// Whether a parameter of this type can filter at all.
@@ -67,5 +96,20 @@ mod tests {
         assert!(!matches(field(&record, "agent_level_id").unwrap(), "1"));
         assert!(field(&record, "has_account").is_none());
         assert!(matches(field(&record, "search.name").unwrap(), "Thân"));
+    }
+
+    #[test]
+    fn an_example_value_finds_the_field_a_lookup_names() {
+        let record = json!({"_id": "662c", "contact": {"phone": "0363"}, "n": 7});
+        assert_eq!(
+            path_of_example(&record, "662c"),
+            Some(vec!["_id".to_string()])
+        );
+        let phone = path_of_example(&record, "0363").unwrap();
+        assert_eq!(phone, ["contact", "phone"]);
+        assert!(equals(at(&record, &phone).unwrap(), "0363"));
+        assert!(!equals(at(&record, &phone).unwrap(), "036"));
+        assert_eq!(path_of_example(&record, "7"), Some(vec!["n".to_string()]));
+        assert_eq!(path_of_example(&record, "nope"), None);
     }
 }

@@ -4,10 +4,12 @@
 //! It serves each endpoint's documented example records, or with
 //! [`SandboxOptions::records`] that many synthetic records made from them ([`synth`]),
 //! and it behaves like the provider as the spec describes it: the spec's auth scheme
-//! ([`auth`]), parameters as filters ([`filter`]), the spec's pagination ([`paging`]),
-//! and, with [`SandboxOptions::withhold_pii`], the answers of a credential without the
-//! personal-data scope (record keys marked `pii` omitted). Records are generated per
-//! request from their index, so memory does not grow with the record count.
+//! ([`auth`]: its credentials, its token endpoint and the scopes a token holds),
+//! parameters as filters ([`filter`]), the spec's pagination ([`paging`]), and the spec's
+//! personal-data scopes: a record key marked `pii` is served only to a credential that
+//! holds its scope, and with [`SandboxOptions::withhold_pii`] the sandbox's credential
+//! does not. Records are generated per request from their index, so memory does not grow
+//! with the record count.
 
 mod auth;
 mod filter;
@@ -18,7 +20,7 @@ mod synth;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::any;
+use axum::routing::{any, post};
 use axum::Router;
 use custkit::runtime::endpoint::{self, EndpointSpec, RecordsShape};
 use custkit::runtime::http::envelope::Expected;
@@ -35,7 +37,8 @@ use synth::Template;
 pub struct SandboxOptions {
     /// Serve this many synthetic records per endpoint instead of the examples.
     pub records: Option<usize>,
-    /// Omit the record keys the spec marks `pii`, as for a credential without the scope.
+    /// Play a credential without the scopes of the record keys the spec marks `pii`,
+    /// so those keys are left out.
     pub withhold_pii: bool,
 }
 
@@ -48,6 +51,7 @@ pub struct Sandbox {
 
 /// What one endpoint serves.
 struct Dataset {
+    provider: &'static ProviderInfo,
     endpoint: &'static EndpointSpec,
     /// The example response: the envelope records are put into.
     envelope: Value,
@@ -55,15 +59,23 @@ struct Dataset {
     examples: Vec<Value>,
     /// The examples the endpoint can normalize, as templates for synthetic records.
     templates: Vec<Template>,
-    /// Record keys the spec marks `pii`.
-    pii_keys: Vec<String>,
-    /// The parameters that filter (they name a record field).
-    filterable: Vec<&'static str>,
+    /// The parameters that filter, and how they find their record field.
+    filterable: Vec<(&'static str, Lookup)>,
+}
+
+/// How a filtering parameter finds its record field.
+#[derive(Clone)]
+enum Lookup {
+    /// By its name ([`filter::field`]); matches a substring.
+    Named,
+    /// At these keys, where its documented example is; matches the whole value.
+    Example(Vec<String>),
 }
 
 struct Shared {
     provider: &'static ProviderInfo,
     options: SandboxOptions,
+    authority: auth::Authority,
     datasets: Vec<Dataset>,
     /// Parameters already reported as not filtering, to say so once.
     reported: Mutex<HashSet<&'static str>>,
@@ -85,9 +97,17 @@ impl Sandbox {
             .await
             .map_err(|error| error.to_string())?;
         let address = listener.local_addr().map_err(|error| error.to_string())?;
+        let pii_scopes: Vec<&str> = provider.pii.iter().map(|key| key.scope).collect();
+        let held = provider
+            .scopes
+            .iter()
+            .copied()
+            .filter(|scope| !(options.withhold_pii && pii_scopes.contains(scope)))
+            .collect();
         let shared = Arc::new(Shared {
             provider,
             options,
+            authority: auth::Authority::new(provider.auth, held),
             datasets,
             reported: Mutex::default(),
         });
@@ -102,6 +122,9 @@ impl Sandbox {
         for path in paths {
             // Spec paths name parameters `{name}`, as axum routes do.
             router = router.route(path, any(move |state, request| serve(state, request, path)));
+        }
+        if let Some(exchange) = shared.authority.exchange() {
+            router = router.route(exchange.path, post(token));
         }
         let router = router.with_state(shared);
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -188,29 +211,30 @@ impl Dataset {
                 provider.name, endpoint.name
             ));
         }
-        let mut pii_keys: Vec<String> = examples
-            .iter()
-            .flat_map(|record| synth::pii_keys(endpoint, record))
-            .collect();
-        pii_keys.sort_unstable();
-        pii_keys.dedup();
         let filterable = endpoint
             .params
             .iter()
             .filter(|param| filter::filters(param))
-            .filter(|param| {
+            .filter_map(|param| {
+                let named = examples
+                    .iter()
+                    .any(|record| filter::field(record, param.name).is_some());
+                if named {
+                    return Some((param.name, Lookup::Named));
+                }
+                let example = param.example?;
                 examples
                     .iter()
-                    .any(|record| filter::field(record, param.name).is_some())
+                    .find_map(|record| filter::path_of_example(record, example))
+                    .map(|path| (param.name, Lookup::Example(path)))
             })
-            .map(|param| param.name)
             .collect();
         Ok(Some(Dataset {
+            provider,
             endpoint,
             envelope,
             examples,
             templates,
-            pii_keys,
             filterable,
         }))
     }
@@ -220,16 +244,17 @@ impl Dataset {
         options.records.unwrap_or(self.examples.len())
     }
 
-    /// Record `index` (below [`len`](Dataset::len)), as served.
-    fn record(&self, index: usize, options: SandboxOptions) -> Value {
+    /// Record `index` (below [`len`](Dataset::len)), as served to a credential holding
+    /// `grant`: without the personal-data keys whose scope it lacks.
+    fn record(&self, index: usize, options: SandboxOptions, grant: &[&str]) -> Value {
         let mut record = match options.records {
             Some(_) => self.templates[index % self.templates.len()].synthesize(index),
             None => self.examples[index].clone(),
         };
-        if options.withhold_pii {
-            if let Some(object) = record.as_object_mut() {
-                for key in &self.pii_keys {
-                    object.remove(key);
+        if let Some(object) = record.as_object_mut() {
+            for pii in self.provider.pii {
+                if !grant.contains(&pii.scope) {
+                    object.remove(pii.key);
                 }
             }
         }
@@ -295,9 +320,9 @@ async fn serve(
             .into_owned()
             .collect();
     let header = |name: &str| header_text(&parts.headers, name);
-    if !auth::authorized(shared.provider.auth, header, &query) {
+    let Some(grant) = shared.authority.authorize(header, &query) else {
         return error_response(StatusCode::UNAUTHORIZED, "Unauthenticated.");
-    }
+    };
     let given = request_params(
         dataset.endpoint,
         parts.uri.path(),
@@ -307,8 +332,8 @@ async fn serve(
     );
     let mut filters = Vec::new();
     for (name, value) in &given {
-        if dataset.filterable.contains(name) {
-            filters.push((*name, value.as_str()));
+        if let Some((_, lookup)) = dataset.filterable.iter().find(|(known, _)| known == name) {
+            filters.push((lookup.clone(), *name, value.as_str()));
         } else if !paging::is_paging_param(dataset.endpoint, name) {
             let first = shared
                 .reported
@@ -323,15 +348,19 @@ async fn serve(
         }
     }
     let options = shared.options;
-    let record = |index: usize| dataset.record(index, options);
+    let record = |index: usize| dataset.record(index, options, &grant);
     // Without filters a page needs only its own records generated.
     let matching: Box<dyn Iterator<Item = usize> + Send> = if filters.is_empty() {
         Box::new(0..dataset.len(options))
     } else {
         Box::new((0..dataset.len(options)).filter(move |index| {
             let candidate = record(*index);
-            filters.iter().all(|(name, wanted)| {
-                filter::field(&candidate, name).is_some_and(|value| filter::matches(value, wanted))
+            filters.iter().all(|(lookup, name, wanted)| match lookup {
+                Lookup::Named => filter::field(&candidate, name)
+                    .is_some_and(|value| filter::matches(value, wanted)),
+                Lookup::Example(path) => {
+                    filter::at(&candidate, path).is_some_and(|value| filter::equals(value, wanted))
+                }
             })
         }))
     };
@@ -362,6 +391,20 @@ async fn serve(
     ) {
         Ok(body) => json_response(StatusCode::OK, body.to_string()),
         Err(message) => error_response(StatusCode::UNPROCESSABLE_ENTITY, &message),
+    }
+}
+
+/// The spec's token endpoint: a token for the sandbox's credentials, or the OAuth2 error.
+async fn token(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let Some(exchange) = shared.authority.exchange() else {
+        return error_response(StatusCode::NOT_FOUND, "no token endpoint");
+    };
+    match shared.authority.issue(exchange, &body) {
+        Ok(answer) => json_response(StatusCode::OK, answer.to_string()),
+        Err(refusal) => json_response(
+            StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST),
+            serde_json::json!({ "error": refusal.error }).to_string(),
+        ),
     }
 }
 
@@ -471,7 +514,7 @@ mod tests {
                 };
                 let mut ids = BTreeSet::new();
                 for index in 0..300 {
-                    let record = dataset.record(index, options);
+                    let record = dataset.record(index, options, provider.scopes);
                     let customer = synth::normalize(endpoint, &record).unwrap_or_else(|reason| {
                         panic!(
                             "{} {} record {index}: {reason}",
@@ -482,5 +525,96 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A token from the sandbox's token endpoint, asking for `scope` if given.
+    async fn token(
+        http: &reqwest::Client,
+        sandbox: &Sandbox,
+        secret: &str,
+        scope: Option<&str>,
+    ) -> reqwest::Response {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", "sandbox-client_id"),
+            ("client_secret", secret),
+        ];
+        form.extend(scope.map(|scope| ("scope", scope)));
+        http.post(format!("{}/api/partner/v1/oauth/token", sandbox.base_url()))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Over real HTTP: the token endpoint checks the client's secret, a data request needs
+    /// a token it issued, and the personal-data keys follow the token's scopes.
+    #[tokio::test]
+    async fn the_token_endpoint_issues_scoped_tokens_and_data_needs_one() {
+        let sandbox = Sandbox::start(&custkit::meedee::PROVIDER, SandboxOptions::default())
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        let refused = token(&http, &sandbox, "wrong-secret", None).await;
+        assert_eq!(refused.status().as_u16(), 401);
+        assert_eq!(
+            refused.json::<Value>().await.unwrap(),
+            serde_json::json!({"error": "invalid_client"})
+        );
+        let customers = |token: &str| {
+            http.get(format!("{}/api/partner/v1/customers", sandbox.base_url()))
+                .bearer_auth(token)
+                .send()
+        };
+        let forged = customers("sandbox-access-token-1").await.unwrap();
+        assert_eq!(forged.status().as_u16(), 401, "a token it did not issue");
+
+        let full: Value = token(&http, &sandbox, "sandbox-client_secret", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(full["expires_in"], serde_json::json!(3600));
+        assert_eq!(
+            full["scope"],
+            serde_json::json!("read:customers read:customers:pii")
+        );
+        let narrow: Value = token(
+            &http,
+            &sandbox,
+            "sandbox-client_secret",
+            Some("read:customers"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let record = |body: Value| body["data"][0].clone();
+        let with_pii = record(
+            customers(full["access_token"].as_str().unwrap())
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap(),
+        );
+        assert_eq!(with_pii["phone"], serde_json::json!("0812345678"));
+        assert_eq!(
+            with_pii["email"],
+            Value::Null,
+            "present, null as in the example"
+        );
+        let without = record(
+            customers(narrow["access_token"].as_str().unwrap())
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap(),
+        );
+        for pii in custkit::meedee::PROVIDER.pii {
+            assert!(without.get(pii.key).is_none(), "{} is left out", pii.key);
+        }
+        assert_eq!(without["full_name"], with_pii["full_name"]);
     }
 }

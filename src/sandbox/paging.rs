@@ -7,6 +7,9 @@ use serde_json::Value;
 /// Records per page when the spec names no page size.
 const DEFAULT_PER_PAGE: usize = 25;
 
+/// How the sandbox's cursors start (`after-50`): the rest is the next page's offset.
+const CURSOR_PREFIX: &str = "after-";
+
 /// The value at `path` (object keys) in `value`.
 pub fn lookup<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(value, |value, key| value.get(*key))
@@ -107,16 +110,41 @@ pub fn page(
                 place(&mut body, path, Value::from(total));
             }
         }
-        // One page with every match, marked as the last (cursor paging is not simulated).
         Pagination::Cursor(paging) => {
+            // The cursor is the offset of the page's first match, opaque to the client.
+            let skip = match param(paging.param) {
+                None => 0,
+                Some(cursor) => cursor
+                    .strip_prefix(CURSOR_PREFIX)
+                    .and_then(|offset| offset.parse::<usize>().ok())
+                    .ok_or_else(|| format!("`{}` is not a cursor this API issued", paging.param))?,
+            };
+            let per_page = paging
+                .page_size
+                .as_ref()
+                .map(|size| numeric(size.param).unwrap_or(size.default))
+                .map_or(DEFAULT_PER_PAGE, |size| size as usize)
+                .max(1);
+            // One match past the page tells whether there is a next one.
+            let mut window: Vec<usize> = matching
+                .skip(skip)
+                .take(per_page.saturating_add(1))
+                .collect();
+            let more = window.len() > per_page;
+            window.truncate(per_page);
             place(
                 &mut body,
                 endpoint.records.path,
-                Value::Array(matching.map(record).collect()),
+                Value::Array(window.into_iter().map(record).collect()),
             );
-            place(&mut body, paging.next, Value::Null);
+            let next = if more {
+                Value::from(format!("{CURSOR_PREFIX}{}", skip + per_page))
+            } else {
+                Value::Null
+            };
+            place(&mut body, paging.next, next);
             if let Some(path) = paging.has_more {
-                place(&mut body, path, Value::Bool(false));
+                place(&mut body, path, Value::Bool(more));
             }
         }
         // One page with every match and no next link (link paging is not simulated).
@@ -136,6 +164,70 @@ pub fn page(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Follows the cursors of `endpoint` over `total` records, as a client would.
+    fn cursor_pages(endpoint: &EndpointSpec, total: usize, limit: Option<&str>) -> Vec<Value> {
+        let mut pages = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let param = |name: &str| match name {
+                "cursor" => cursor.clone(),
+                "limit" => limit.map(str::to_string),
+                _ => None,
+            };
+            let body = page(
+                endpoint,
+                &json!({}),
+                param,
+                0..total,
+                |index| json!({"id": index}),
+            )
+            .unwrap();
+            cursor = body["pagination"]["next_cursor"]
+                .as_str()
+                .map(str::to_string);
+            pages.push(body);
+            if cursor.is_none() {
+                return pages;
+            }
+        }
+    }
+
+    #[test]
+    fn cursor_paging_serves_every_record_once_across_pages() {
+        let endpoint = &custkit::meedee::LIST_CUSTOMERS;
+        let pages = cursor_pages(endpoint, 120, None);
+        let sizes: Vec<usize> = pages
+            .iter()
+            .map(|page| page["data"].as_array().unwrap().len())
+            .collect();
+        assert_eq!(sizes, [50, 50, 20], "the spec's default page size");
+        let more: Vec<&Value> = pages
+            .iter()
+            .map(|page| &page["pagination"]["has_more"])
+            .collect();
+        assert_eq!(more, [&json!(true), &json!(true), &json!(false)]);
+        let ids: Vec<u64> = pages
+            .iter()
+            .flat_map(|page| page["data"].as_array().unwrap().iter())
+            .map(|record| record["id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(ids, (0..120).collect::<Vec<u64>>());
+        let exact = cursor_pages(endpoint, 14, Some("7"));
+        assert_eq!(exact.len(), 2, "no empty page after an exact multiple");
+        assert_eq!(exact[1]["pagination"]["next_cursor"], Value::Null);
+        let bad = page(
+            endpoint,
+            &json!({}),
+            |name: &str| (name == "cursor").then(|| "forged".to_string()),
+            0..10,
+            |index| json!({"id": index}),
+        );
+        assert_eq!(
+            bad,
+            Err("`cursor` is not a cursor this API issued".to_string())
+        );
+    }
 
     #[test]
     fn place_creates_the_path() {

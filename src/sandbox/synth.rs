@@ -51,34 +51,6 @@ pub fn normalize(endpoint: &EndpointSpec, record: &Value) -> Result<Customer, St
     (endpoint.normalize)(&raw)
 }
 
-/// Whether any personal-data field of `customer` is withheld.
-fn any_withheld(customer: &Customer) -> bool {
-    customer.birth_date.is_withheld()
-        || customer.emails.is_withheld()
-        || customer.phones.is_withheld()
-        || customer.addresses.is_withheld()
-        || customer.national_ids.is_withheld()
-}
-
-/// The top-level keys of `record` the spec marks `pii`: those whose absence makes the
-/// normalized customer's personal data `Withheld`.
-pub fn pii_keys(endpoint: &EndpointSpec, record: &Value) -> Vec<String> {
-    let Some(object) = record.as_object() else {
-        return Vec::new();
-    };
-    object
-        .keys()
-        .filter(|key| {
-            let mut without = record.clone();
-            if let Some(object) = without.as_object_mut() {
-                object.remove(key.as_str());
-            }
-            normalize(endpoint, &without).is_ok_and(|customer| any_withheld(&customer))
-        })
-        .cloned()
-        .collect()
-}
-
 impl Template {
     /// Analyses an example record; `Err` if the endpoint cannot normalize it.
     pub fn new(endpoint: &EndpointSpec, record: Value) -> Result<Template, String> {
@@ -159,10 +131,19 @@ impl Template {
         .into_iter()
         .flatten()
         .any(|name| names::is_thai(name));
+        // A leaf holding the whole name keeps holding the whole name, even where the
+        // provider also reads it as the given name (LadiFlow's `first_name` = `name`).
+        let full_names = paths_equal(&customer.full_name);
+        let part = |wanted: &Option<String>| -> Vec<Path> {
+            paths_equal(wanted)
+                .into_iter()
+                .filter(|path| !full_names.contains(path))
+                .collect()
+        };
         Ok(Template {
-            full_names: paths_equal(&customer.full_name),
-            given_names: paths_equal(&customer.given_name),
-            family_names: paths_equal(&customer.family_name),
+            given_names: part(&customer.given_name),
+            family_names: part(&customer.family_name),
+            full_names,
             id,
             id_mentions,
             emails,

@@ -166,6 +166,11 @@ fn provider_info(ctx: &Context<'_>, examples: &[(String, String)]) -> TokenStrea
         }
         None => quote!(::core::option::Option::None),
     };
+    let scopes = spec.auth.scopes();
+    let pii = spec.record.iter().filter_map(|(key, def)| {
+        let scope = def.pii.as_deref()?;
+        Some(quote!(#rt::provider::PiiKey { key: #key, scope: #scope }))
+    });
     quote! {
         /// This provider as data: what the runtime, the sandbox and the `custkit` tool read.
         pub static PROVIDER: #rt::ProviderInfo = #rt::ProviderInfo {
@@ -178,6 +183,8 @@ fn provider_info(ctx: &Context<'_>, examples: &[(String, String)]) -> TokenStrea
             endpoints: &[#(&#endpoints),*],
             sync_endpoint: &#sync,
             examples: &[#(#examples),*],
+            scopes: &[#(#scopes),*],
+            pii: &[#(#pii),*],
         };
     }
 }
@@ -252,7 +259,23 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
         let kind = param_kind(ctx, param);
         let required = param.required;
         let doc = param.doc.clone().unwrap_or_default();
-        quote!(#rt::http::ParamSpec { name: #wire, location: #location, kind: #kind, required: #required, doc: #doc })
+        let rules = param_rules(ctx, param);
+        let list = param.list;
+        let example = match param.example.as_ref().map(example_text) {
+            Some(text) => quote!(::core::option::Option::Some(#text)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote!(#rt::http::ParamSpec {
+            name: #wire,
+            key: #key,
+            location: #location,
+            kind: #kind,
+            required: #required,
+            doc: #doc,
+            rules: #rules,
+            list: #list,
+            example: #example,
+        })
     });
     let success = success_flag(ctx);
     let incremental = incremental_tokens(ctx, endpoint);
@@ -393,6 +416,48 @@ fn location(ctx: &Context<'_>, param: &Param) -> TokenStream {
     }
 }
 
+/// A parameter's bounds as a `ParamRules` expression.
+fn param_rules(ctx: &Context<'_>, param: &Param) -> TokenStream {
+    let rt = &ctx.runtime;
+    let some = |bound: Option<TokenStream>| match bound {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    };
+    let min = some(param.min.map(|value| quote!(#value)));
+    let max = some(param.max.map(|value| quote!(#value)));
+    let min_length = some(param.min_length.map(|value| quote!(#value)));
+    let max_length = some(param.max_length.map(|value| quote!(#value)));
+    quote!(#rt::http::ParamRules {
+        min: #min,
+        max: #max,
+        min_length: #min_length,
+        max_length: #max_length,
+    })
+}
+
+/// A spec example as the text a request would carry (`5`, not `5.0`; text unquoted).
+fn example_text(example: &serde_json::Value) -> String {
+    match example {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The expression that checks `value` (a `ParamValue`) against the parameter's rules.
+/// The rules live once, in the endpoint static's `ParamSpec`, which the command line's
+/// text parameters are checked against too.
+fn param_check(ctx: &Context<'_>, endpoint: &str, key: &str) -> TokenStream {
+    let ident = static_ident(endpoint);
+    let index = ctx
+        .spec
+        .endpoints
+        .get(endpoint)
+        .and_then(|endpoint| endpoint.params.get_index_of(key))
+        .unwrap_or_default();
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    quote!(#ident.params[#index].check(&value))
+}
+
 fn param_kind(ctx: &Context<'_>, param: &Param) -> TokenStream {
     let rt = &ctx.runtime;
     let format = param.format.clone().unwrap_or_default();
@@ -418,8 +483,9 @@ pub(crate) fn enum_ident(endpoint: &str, key: &str) -> Ident {
     type_ident(&format!("{endpoint}_{key}"))
 }
 
-/// The setter argument type, and the statements that record `value` with its rule into
-/// the `Params` at `params`. A `list` parameter takes any iterable of its item type.
+/// The setter argument type, and the statements that record `value`, checked by its
+/// rules, into the `Params` at `params`. A `list` parameter takes any iterable of its
+/// item type.
 fn setter_parts(
     ctx: &Context<'_>,
     endpoint: &str,
@@ -430,110 +496,61 @@ fn setter_parts(
     let rt = &ctx.runtime;
     let wire = wire_name(key, param);
     let location = location(ctx, param);
-    let (ty, prelude, value, rule) = item_parts(ctx, endpoint, key, param);
+    let check = param_check(ctx, endpoint, key);
+    let (ty, prelude, value) = item_parts(ctx, endpoint, key, param);
     if !param.list {
         return (
             ty,
             quote! {
                 #prelude
-                let rule = #rule;
-                #params.set(#location, #wire, #value, rule);
+                let value = #value;
+                let rule = #check;
+                #params.set(#location, #wire, value, rule);
             },
         );
     }
     (
         quote!(impl ::core::iter::IntoIterator<Item = #ty>),
         quote! {
-            let values = value;
-            let mut items = ::std::vec::Vec::new();
-            let mut rule: ::core::result::Result<(), ::std::string::String> = ::core::result::Result::Ok(());
-            for value in values {
-                #prelude
-                let item_rule = #rule;
-                if rule.is_ok() {
-                    rule = item_rule;
-                }
-                items.push(#value);
-            }
-            #params.set(#location, #wire, #rt::http::ParamValue::List(items), rule);
+            let value = #rt::http::ParamValue::List(
+                value.into_iter().map(|value| { #prelude #value }).collect(),
+            );
+            let rule = #check;
+            #params.set(#location, #wire, value, rule);
         },
     )
 }
 
-/// One value's argument type, the statements preparing it, its `ParamValue` expression
-/// and its rule expression, all reading `value`.
+/// One value's argument type, the statements preparing it and its `ParamValue`
+/// expression, all reading `value`.
 fn item_parts(
     ctx: &Context<'_>,
     endpoint: &str,
     key: &str,
     param: &Param,
-) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, TokenStream) {
     let rt = &ctx.runtime;
-    let ok = quote!(::core::result::Result::<(), ::std::string::String>::Ok(()));
-    let bound_f64 = |bound: Option<f64>| match bound {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
-        None => quote!(::core::option::Option::None),
-    };
-    let bound_i64 = |bound: Option<f64>| match bound {
-        Some(value) => {
-            let value = value as i64;
-            quote!(::core::option::Option::Some(#value))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let bound_usize = |bound: Option<usize>| match bound {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
-        None => quote!(::core::option::Option::None),
-    };
     let none = TokenStream::new();
     match param.ty {
-        ParamType::String => {
-            let rule = if param.min_length.is_some() || param.max_length.is_some() {
-                let (min, max) = (bound_usize(param.min_length), bound_usize(param.max_length));
-                quote!(#rt::http::check::length(&value, #min, #max))
-            } else {
-                ok
-            };
-            (
-                quote!(impl ::core::convert::Into<::std::string::String>),
-                quote!(let value: ::std::string::String = value.into();),
-                quote!(#rt::http::ParamValue::Text(value)),
-                rule,
-            )
-        }
-        ParamType::Integer => {
-            let rule = if param.min.is_some() || param.max.is_some() {
-                let (min, max) = (bound_i64(param.min), bound_i64(param.max));
-                quote!(#rt::http::check::range(value, #min, #max))
-            } else {
-                ok
-            };
-            (
-                quote!(i64),
-                none,
-                quote!(#rt::http::ParamValue::Integer(value)),
-                rule,
-            )
-        }
-        ParamType::Number => {
-            let rule = if param.min.is_some() || param.max.is_some() {
-                let (min, max) = (bound_f64(param.min), bound_f64(param.max));
-                quote!(#rt::http::check::range(value, #min, #max))
-            } else {
-                ok
-            };
-            (
-                quote!(f64),
-                none,
-                quote!(#rt::http::ParamValue::Number(value)),
-                rule,
-            )
-        }
+        ParamType::String => (
+            quote!(impl ::core::convert::Into<::std::string::String>),
+            quote!(let value: ::std::string::String = value.into();),
+            quote!(#rt::http::ParamValue::Text(value)),
+        ),
+        ParamType::Integer => (
+            quote!(i64),
+            none,
+            quote!(#rt::http::ParamValue::Integer(value)),
+        ),
+        ParamType::Number => (
+            quote!(f64),
+            none,
+            quote!(#rt::http::ParamValue::Number(value)),
+        ),
         ParamType::Boolean => (
             quote!(bool),
             none,
             quote!(#rt::http::ParamValue::Bool(value)),
-            ok,
         ),
         ParamType::Date | ParamType::Datetime => {
             let format = param.format.clone().unwrap_or_default();
@@ -546,7 +563,6 @@ fn item_parts(
                 ty,
                 none,
                 quote!(#rt::http::ParamValue::Text(value.format(#format).to_string())),
-                ok,
             )
         }
         ParamType::Enum => {
@@ -555,7 +571,6 @@ fn item_parts(
                 quote!(#ident),
                 none,
                 quote!(#rt::http::ParamValue::Text(value.as_str().to_string())),
-                ok,
             )
         }
     }
@@ -705,7 +720,8 @@ fn one_of_enum(
         };
         let variant = type_ident(member);
         let method = field_ident(member);
-        let (arg_ty, _, value, rule) = item_parts(ctx, endpoint_name, member, param);
+        let (arg_ty, _, value) = item_parts(ctx, endpoint_name, member, param);
+        let check = param_check(ctx, endpoint_name, member);
         let payload = if param.ty == ParamType::String {
             quote!(::std::string::String)
         } else {
@@ -715,8 +731,9 @@ fn one_of_enum(
         let location = location(ctx, param);
         // The payload is already converted (a `String`, not `impl Into<String>`).
         let body = quote! {
-            let rule = #rule;
-            params.set(#location, #wire, #value, rule);
+            let value = #value;
+            let rule = #check;
+            params.set(#location, #wire, value, rule);
         };
         let doc = param_doc(member, param);
         let convert = if param.ty == ParamType::String {

@@ -113,6 +113,41 @@ impl Response {
             reason: describe_non_json(&self.body, self.content_type.as_deref(), &error),
         })
     }
+
+    /// The value at `path` in the body (see [`json_path::lookup_in`](crate::json_path::lookup_in)),
+    /// found in one pass that also checks the body is JSON. A body that is not JSON fails
+    /// as in [`json`](Response::json).
+    pub fn lookup(
+        &self,
+        endpoint: &EndpointSpec,
+        path: &[&str],
+    ) -> Result<Option<&RawValue>, Error> {
+        crate::json_path::lookup_in(&self.body, path)
+            .map_err(|reason| self.shape_error(endpoint, reason))
+    }
+
+    /// The value at `path` in the body, deserialized (see [`lookup`](Response::lookup)).
+    pub fn lookup_as<'a, T: serde::Deserialize<'a>>(
+        &'a self,
+        endpoint: &EndpointSpec,
+        path: &[&str],
+    ) -> Result<Option<T>, Error> {
+        crate::json_path::lookup_in_as(&self.body, path)
+            .map_err(|reason| self.shape_error(endpoint, reason))
+    }
+
+    /// Why a lookup failed: the body is not JSON, or its shape is not the spec's.
+    fn shape_error(&self, endpoint: &EndpointSpec, reason: String) -> Error {
+        match self.json(endpoint) {
+            Err(not_json) => not_json,
+            Ok(_) => Error::Response {
+                provider: endpoint.provider,
+                endpoint: endpoint.name,
+                page: self.page,
+                reason,
+            },
+        }
+    }
 }
 
 fn describe_non_json(body: &str, content_type: Option<&str>, error: &serde_json::Error) -> String {

@@ -13,6 +13,6 @@ pub mod token;
 pub use auth::AuthScheme;
 pub use config::{ClientConfig, RecordErrorHandler};
 pub use executor::{Executor, Response};
-pub use params::{check, Location, ParamKind, ParamSpec, ParamValue, Params};
+pub use params::{check, Location, ParamKind, ParamRules, ParamSpec, ParamValue, Params};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;

@@ -45,6 +45,9 @@ pub enum ParamKind {
 pub struct ParamSpec {
     /// The name the provider uses.
     pub name: &'static str,
+    /// The spec's key for it: the typed builder's method and a name the command line
+    /// accepts besides [`name`](ParamSpec::name) (`sort_updated_at` for `sort.updated_at`).
+    pub key: &'static str,
     /// Where it goes.
     pub location: Location,
     /// Its type.
@@ -53,6 +56,54 @@ pub struct ParamSpec {
     pub required: bool,
     /// The spec's description.
     pub doc: &'static str,
+    /// The spec's rules on the value, checked by [`ParamSpec::check`].
+    pub rules: ParamRules,
+    /// Whether it takes several values (`list: true`).
+    pub list: bool,
+    /// The spec's example value, as text. The sandbox finds the record field a lookup
+    /// parameter names by it (`customer_id`'s example is the example record's `_id`).
+    pub example: Option<&'static str>,
+}
+
+/// The bounds a spec puts on a parameter's value. Enum values and date formats are part
+/// of [`ParamKind`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ParamRules {
+    /// The smallest allowed number.
+    pub min: Option<f64>,
+    /// The largest allowed number.
+    pub max: Option<f64>,
+    /// The fewest characters allowed.
+    pub min_length: Option<usize>,
+    /// The most characters allowed.
+    pub max_length: Option<usize>,
+}
+
+impl ParamSpec {
+    /// Checks `value` against every rule the spec gives this parameter (bounds, lengths,
+    /// enum values, date formats; each item of a list). Generated setters and
+    /// [`Params::set_text`] both call it, so a rule is checked in one place.
+    pub fn check(&self, value: &ParamValue) -> Result<(), String> {
+        let rules = &self.rules;
+        match value {
+            ParamValue::List(items) => items.iter().try_for_each(|item| self.check(item)),
+            ParamValue::Integer(number) => check::range(
+                *number,
+                rules.min.map(|min| min as i64),
+                rules.max.map(|max| max as i64),
+            ),
+            ParamValue::Number(number) => check::range(*number, rules.min, rules.max),
+            ParamValue::Bool(_) => Ok(()),
+            ParamValue::Text(text) => match self.kind {
+                ParamKind::Enum(allowed) => check::one_of(text, allowed),
+                ParamKind::Date(format) => check::date(text, format),
+                ParamKind::DateTime(format) => check::date_time(text, format),
+                ParamKind::String | ParamKind::Integer | ParamKind::Number | ParamKind::Boolean => {
+                    check::length(text, rules.min_length, rules.max_length)
+                }
+            },
+        }
+    }
 }
 
 /// A parameter's value.
@@ -225,9 +276,9 @@ impl Params {
         let spec = endpoint
             .params
             .iter()
-            .find(|spec| spec.name == name)
+            .find(|spec| spec.key == name || spec.name == name)
             .ok_or_else(|| {
-                let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.name).collect();
+                let known: Vec<&str> = endpoint.params.iter().map(|spec| spec.key).collect();
                 Error::Config {
                     provider: endpoint.provider,
                     message: format!(
@@ -237,36 +288,41 @@ impl Params {
                     ),
                 }
             })?;
-        let (value, rule) = match spec.kind {
-            ParamKind::Integer => match text.parse::<i64>() {
-                Ok(i) => (ParamValue::Integer(i), Ok(())),
-                Err(_) => (
-                    ParamValue::Text(String::new()),
-                    Err("must be a whole number".to_string()),
-                ),
-            },
-            ParamKind::Number => match text.parse::<f64>() {
-                Ok(n) => (ParamValue::Number(n), Ok(())),
-                Err(_) => (
-                    ParamValue::Text(String::new()),
-                    Err("must be a number".to_string()),
-                ),
-            },
+        let parsed = match spec.kind {
+            ParamKind::Integer => text
+                .parse::<i64>()
+                .map(ParamValue::Integer)
+                .map_err(|_| "must be a whole number".to_string()),
+            ParamKind::Number => text
+                .parse::<f64>()
+                .ok()
+                .filter(|number| number.is_finite())
+                .map(ParamValue::Number)
+                .ok_or_else(|| "must be a number".to_string()),
             ParamKind::Boolean => match text {
-                "true" => (ParamValue::Bool(true), Ok(())),
-                "false" => (ParamValue::Bool(false), Ok(())),
-                _ => (
-                    ParamValue::Text(String::new()),
-                    Err("must be true or false".to_string()),
-                ),
+                "true" => Ok(ParamValue::Bool(true)),
+                "false" => Ok(ParamValue::Bool(false)),
+                _ => Err("must be true or false".to_string()),
             },
-            ParamKind::Enum(allowed) => (
-                ParamValue::Text(text.to_string()),
-                check::one_of(text, allowed),
-            ),
-            ParamKind::String | ParamKind::Date(_) | ParamKind::DateTime(_) => {
-                (ParamValue::Text(text.to_string()), Ok(()))
+            ParamKind::String
+            | ParamKind::Enum(_)
+            | ParamKind::Date(_)
+            | ParamKind::DateTime(_) => Ok(ParamValue::Text(text.to_string())),
+        };
+        let (value, rule) = match parsed {
+            Ok(value) => {
+                let rule = spec.check(&value);
+                (value, rule)
             }
+            Err(reason) => (ParamValue::Text(String::new()), Err(reason)),
+        };
+        // A list parameter given several times collects every value.
+        let value = match (spec.list, self.get(spec.name)) {
+            (true, Some(ParamValue::List(earlier))) => {
+                ParamValue::List(earlier.iter().cloned().chain([value]).collect())
+            }
+            (true, _) => ParamValue::List(vec![value]),
+            (false, _) => value,
         };
         self.set(spec.location, spec.name, value, rule);
         self.validate_violation(endpoint)
@@ -310,6 +366,20 @@ pub mod check {
             .map_err(|rule| rule.replacen("must be", "must have", 1) + " characters")
     }
 
+    /// `text` is a date written in `format` (`%Y-%m-%d`).
+    pub fn date(text: &str, format: &str) -> Result<(), String> {
+        chrono::NaiveDate::parse_from_str(text, format)
+            .map(drop)
+            .map_err(|_| format!("must be a date written as `{format}`"))
+    }
+
+    /// `text` is a date and time written in `format` (`%Y-%m-%d %H:%M:%S`).
+    pub fn date_time(text: &str, format: &str) -> Result<(), String> {
+        chrono::NaiveDateTime::parse_from_str(text, format)
+            .map(drop)
+            .map_err(|_| format!("must be a date and time written as `{format}`"))
+    }
+
     /// `text` is one of `allowed`.
     pub fn one_of(text: &str, allowed: &[&str]) -> Result<(), String> {
         if allowed.contains(&text) {
@@ -336,6 +406,81 @@ mod tests {
             Err("must have between 1 and 255 characters".into())
         );
         assert_eq!(check::length("Cẩm", Some(1), Some(3)), Ok(()));
+    }
+
+    fn spec(kind: ParamKind, rules: ParamRules, list: bool) -> ParamSpec {
+        ParamSpec {
+            name: "p",
+            key: "p",
+            location: Location::Query,
+            kind,
+            required: false,
+            doc: "",
+            rules,
+            list,
+            example: None,
+        }
+    }
+
+    #[test]
+    fn a_spec_checks_each_rule_kind() {
+        let bounded = ParamRules {
+            min: Some(1.0),
+            max: Some(200.0),
+            ..ParamRules::default()
+        };
+        let integer = spec(ParamKind::Integer, bounded, false);
+        assert_eq!(integer.check(&ParamValue::Integer(200)), Ok(()));
+        assert_eq!(
+            integer.check(&ParamValue::Integer(0)),
+            Err("must be between 1 and 200".into())
+        );
+        let text = spec(
+            ParamKind::String,
+            ParamRules {
+                min_length: Some(36),
+                max_length: Some(36),
+                ..ParamRules::default()
+            },
+            true,
+        );
+        let items = |items: &[&str]| {
+            ParamValue::List(
+                items
+                    .iter()
+                    .map(|item| ParamValue::Text(item.to_string()))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            text.check(&items(&["5c19101c-d9e5-4fb0-9f85-7daf1f0c3f91", "short"])),
+            Err("must have between 36 and 36 characters".into()),
+            "every item of a list"
+        );
+        let choice = spec(
+            ParamKind::Enum(&["ASC", "DESC"]),
+            ParamRules::default(),
+            false,
+        );
+        assert_eq!(
+            choice.check(&ParamValue::Text("asc".into())),
+            Err("must be one of: ASC, DESC".into())
+        );
+        let date = spec(ParamKind::Date("%Y-%m-%d"), ParamRules::default(), false);
+        assert_eq!(date.check(&ParamValue::Text("2024-02-29".into())), Ok(()));
+        assert_eq!(
+            date.check(&ParamValue::Text("2023-02-29".into())),
+            Err("must be a date written as `%Y-%m-%d`".into())
+        );
+        let at = spec(
+            ParamKind::DateTime("%Y-%m-%d %H:%M:%S"),
+            ParamRules::default(),
+            false,
+        );
+        assert_eq!(
+            at.check(&ParamValue::Text("2024-01-01T10:00:00".into())),
+            Err("must be a date and time written as `%Y-%m-%d %H:%M:%S`".into())
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //!
 //! Errors never include the value that failed: values are personal data.
 
+mod e164;
 mod phone;
 mod scalar;
 mod time;

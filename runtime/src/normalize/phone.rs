@@ -32,6 +32,9 @@ fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) 
         _ => default_region
             .and_then(|region| region.to_ascii_uppercase().parse::<country::Id>().ok())?,
     };
+    if let Some(decided) = super::e164::national_digits(number, region.as_ref()) {
+        return decided;
+    }
     let parsed = phonenumber::parse(Some(region), number).ok()?;
     phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
 }

@@ -8,10 +8,16 @@ use std::str::FromStr;
 /// Text, trimmed; blank text and `null` become `None`. Numbers and booleans are written
 /// out (an integer id becomes `"2150"`).
 pub fn text(value: &Value<'_>) -> Option<String> {
-    if value.is_blank() {
-        return None;
+    match value {
+        Value::Str(text) => {
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.to_string())
+        }
+        Value::Null | Value::Json(_) => None,
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
     }
-    value.as_text().map(|text| text.trim().to_string())
 }
 
 /// Several values as a list of texts, skipping blanks. A structured JSON array of scalars

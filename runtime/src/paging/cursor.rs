@@ -9,7 +9,6 @@ use super::{extract_records, PageStream};
 use crate::endpoint::{Cursor, EndpointSpec};
 use crate::error::Error;
 use crate::http::{Executor, Location, ParamValue, Params};
-use crate::json_path;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 
@@ -89,15 +88,12 @@ async fn next_page(
         page,
         reason,
     };
-    let root = response.json(endpoint)?;
     let more = match paging.has_more {
-        Some(path) => json_path::lookup_as::<bool>(root, path)
-            .map_err(shape_error)?
-            .unwrap_or(false),
+        Some(path) => response.lookup_as::<bool>(endpoint, path)?.unwrap_or(false),
         None => true,
     };
-    let next = json_path::lookup_as::<String>(root, paging.next)
-        .map_err(shape_error)?
+    let next = response
+        .lookup_as::<String>(endpoint, paging.next)?
         .filter(|cursor| !cursor.is_empty());
     match next {
         Some(cursor) if more => match state.seen.check(&cursor) {

@@ -19,7 +19,6 @@ mod page_number;
 use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
 use crate::error::{Error, RecordError};
 use crate::http::{Executor, Params, Response};
-use crate::json_path;
 use crate::model::Customer;
 use crate::record::{RawRecord, RecordPosition};
 use futures::stream::{self, BoxStream, StreamExt};
@@ -210,8 +209,7 @@ pub fn extract_records(
         page,
         reason,
     };
-    let root = response.json(endpoint)?;
-    let Some(found) = json_path::lookup(root, endpoint.records.path).map_err(shape_error)? else {
+    let Some(found) = response.lookup(endpoint, endpoint.records.path)? else {
         return Ok(Vec::new());
     };
     let is_array = found.get().trim_start().starts_with('[');

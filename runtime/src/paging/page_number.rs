@@ -11,7 +11,6 @@ use super::{extract_records, guard, PageStream};
 use crate::endpoint::{EndpointSpec, Method, PageNumber};
 use crate::error::Error;
 use crate::http::{Executor, Location, ParamValue, Params};
-use crate::json_path;
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 
@@ -128,15 +127,7 @@ async fn fetch_page(
     let page = number - paging.start + 1;
     let response = executor.send(endpoint, &params, &[], page).await?;
     let records = extract_records(endpoint, &response)?;
-    let number_at = |path: &[&str]| -> Result<Option<u64>, Error> {
-        let root = response.json(endpoint)?;
-        json_path::lookup_as::<u64>(root, path).map_err(|reason| Error::Response {
-            provider: endpoint.provider,
-            endpoint: endpoint.name,
-            page,
-            reason,
-        })
-    };
+    let number_at = |path: &[&str]| response.lookup_as::<u64>(endpoint, path);
     let last_page = match (paging.last_page, paging.total, size) {
         (Some(path), _, _) => number_at(path)?,
         (None, Some(path), Some(size)) => {

@@ -1,0 +1,335 @@
+//! A fast derivation of E.164 for the common case: a national number written as plain
+//! digits (`0888899000`) in a known region.
+//!
+//! `phonenumber::parse` + `is_valid` answer every form of input, but every regex they run
+//! goes through one global, locked LRU cache keyed by the pattern's text; with two
+//! numbers per record that was most of the normalize time. This module follows the same
+//! steps on the same metadata (`phonenumber::metadata::DATABASE`), with each region's
+//! patterns compiled once, and answers only inputs whose handling it follows exactly: it
+//! returns `None` ("not decided here") for anything else (a `+`, separators, an
+//! international dialling prefix, a number that starts with the country code, a region
+//! with a national-prefix transform rule), and the caller falls back to `phonenumber`.
+//! A property test checks it agrees with `phonenumber` wherever it answers.
+
+use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
+use regex::{Regex, RegexBuilder};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
+
+/// `phonenumber`'s bounds on the length of a national significant number.
+const MIN_NATIONAL_LENGTH: usize = 2;
+const MAX_NATIONAL_LENGTH: usize = 17;
+
+/// The E.164 form of `number` (plain digits, as dialled in `region`), decided:
+/// `Some(Some(e164))` valid, `Some(None)` not a valid number, `None` for input this fast
+/// path does not handle.
+pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<String>> {
+    if number.len() < 3 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rules = rules_for(region)?;
+    if rules.transform_rule
+        || rules
+            .international_prefix
+            .as_ref()
+            .is_some_and(|idd| idd.is_match(number))
+        || number.starts_with(&rules.code_text)
+    {
+        return None;
+    }
+    let national = strip_national_prefix(&rules, number);
+    if national.len() < MIN_NATIONAL_LENGTH || national.len() > MAX_NATIONAL_LENGTH {
+        return Some(None);
+    }
+    let significant = national.trim_start_matches('0');
+    // `phonenumber` keeps the digits after the leading zeros as a number below 2^56.
+    if significant.is_empty()
+        || significant
+            .parse::<u64>()
+            .map_or(true, |value| value >= 1 << 56)
+    {
+        return Some(None);
+    }
+    Some(is_valid(&rules, national).then(|| format!("+{}{national}", rules.country_code)))
+}
+
+/// The national significant number: the national prefix removed the way
+/// `phonenumber::parse` removes it (including its second strip of the prefix), kept only
+/// when what remains is not too short for the region.
+fn strip_national_prefix<'a>(rules: &RegionRules, number: &'a str) -> &'a str {
+    let mut potential = match &rules.prefix_for_parsing {
+        Some(parsing) => match parsing.find(number) {
+            Some(found) => &number[found.end()..],
+            None => number,
+        },
+        None => strip_prefix(number, rules.national_prefix.as_deref()),
+    };
+    potential = strip_prefix(potential, rules.national_prefix.as_deref());
+    if rules.general.too_short(potential.len()) {
+        number
+    } else {
+        potential
+    }
+}
+
+fn strip_prefix<'a>(number: &'a str, prefix: Option<&str>) -> &'a str {
+    prefix
+        .and_then(|prefix| number.strip_prefix(prefix))
+        .unwrap_or(number)
+}
+
+/// `phonenumber::is_valid` for a number of `rules`' country code: the region is the only
+/// one with that code, or the first whose leading digits (or, without them, whose
+/// number types) match; the number is valid when it is of a known type there.
+fn is_valid(rules: &RegionRules, national: &str) -> bool {
+    let region = match rules.code_regions.as_slice() {
+        [only] => rules_for(only),
+        regions => regions.iter().find_map(|region| {
+            let candidate = rules_for(region)?;
+            let matches = match &candidate.leading_digits {
+                Some(leading) => leading.is_match(national),
+                None => candidate.has_known_type(national),
+            };
+            matches.then_some(candidate)
+        }),
+    };
+    region.is_some_and(|region| region.has_known_type(national))
+}
+
+/// One region's metadata with its patterns compiled, anchored at the start as
+/// `phonenumber` uses them (a match must begin at the first digit).
+struct RegionRules {
+    country_code: u16,
+    code_text: String,
+    /// The regions sharing the country code, in the metadata's order.
+    code_regions: Vec<String>,
+    international_prefix: Option<Regex>,
+    national_prefix: Option<String>,
+    prefix_for_parsing: Option<Regex>,
+    transform_rule: bool,
+    leading_digits: Option<Regex>,
+    general: Pattern,
+    /// Every number type `phonenumber::validator::number_type` checks.
+    types: Vec<Pattern>,
+}
+
+impl RegionRules {
+    fn compile(meta: &Metadata) -> Option<RegionRules> {
+        let descriptors = meta.descriptors();
+        let types = [
+            descriptors.premium_rate(),
+            descriptors.toll_free(),
+            descriptors.shared_cost(),
+            descriptors.voip(),
+            descriptors.personal_number(),
+            descriptors.pager(),
+            descriptors.uan(),
+            descriptors.voicemail(),
+            descriptors.fixed_line(),
+            descriptors.mobile(),
+        ];
+        Some(RegionRules {
+            country_code: meta.country_code(),
+            code_text: meta.country_code().to_string(),
+            code_regions: DATABASE
+                .region(&meta.country_code())?
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            international_prefix: anchored_optional(
+                meta.international_prefix().map(|re| re.as_str()),
+            )?,
+            national_prefix: meta.national_prefix().map(str::to_string),
+            prefix_for_parsing: anchored_optional(
+                meta.national_prefix_for_parsing().map(|re| re.as_str()),
+            )?,
+            transform_rule: meta.national_prefix_transform_rule().is_some(),
+            leading_digits: anchored_optional(meta.leading_digits().map(|re| re.as_str()))?,
+            general: Pattern::compile(descriptors.general())?,
+            types: types
+                .into_iter()
+                .flatten()
+                .map(Pattern::compile)
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    /// `phonenumber::validator::number_type(..) != Type::Unknown`.
+    fn has_known_type(&self, national: &str) -> bool {
+        self.general.is_match(national) && self.types.iter().any(|kind| kind.is_match(national))
+    }
+}
+
+/// A number-type descriptor: its pattern and the lengths it allows.
+struct Pattern {
+    regex: Regex,
+    possible_lengths: Vec<u16>,
+    local_lengths: Vec<u16>,
+}
+
+impl Pattern {
+    fn compile(descriptor: &Descriptor) -> Option<Pattern> {
+        Some(Pattern {
+            regex: anchored(descriptor.national_number().as_str())?,
+            possible_lengths: descriptor.possible_length().to_vec(),
+            local_lengths: descriptor.possible_local_length().to_vec(),
+        })
+    }
+
+    /// `Descriptor::is_match`.
+    fn is_match(&self, national: &str) -> bool {
+        let length = national.len() as u16;
+        (self.possible_lengths.is_empty() || self.possible_lengths.contains(&length))
+            && self.regex.is_match(national)
+    }
+
+    /// `validator::length(..) == Validation::TooShort` for the general descriptor.
+    fn too_short(&self, length: usize) -> bool {
+        let length = length as u16;
+        match self.possible_lengths.first() {
+            Some(&minimum) => !self.local_lengths.contains(&length) && length < minimum,
+            None => false,
+        }
+    }
+}
+
+/// A metadata pattern compiled the way `phonenumber` compiles it (whitespace ignored),
+/// anchored at the start.
+fn anchored(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(&format!("^(?:{pattern})"))
+        .ignore_whitespace(true)
+        .build()
+        .ok()
+}
+
+/// An optional metadata pattern, anchored; `None` when it does not compile.
+fn anchored_optional(pattern: Option<&str>) -> Option<Option<Regex>> {
+    match pattern {
+        Some(pattern) => anchored(pattern).map(Some),
+        None => Some(None),
+    }
+}
+
+/// The compiled rules of `region`, compiled on first use.
+fn rules_for(region: &str) -> Option<Arc<RegionRules>> {
+    static RULES: LazyLock<RwLock<HashMap<String, Arc<RegionRules>>>> =
+        LazyLock::new(Default::default);
+    if let Some(rules) = RULES.read().ok()?.get(region) {
+        return Some(rules.clone());
+    }
+    let rules = Arc::new(RegionRules::compile(DATABASE.by_id(region)?)?);
+    RULES
+        .write()
+        .ok()?
+        .entry(region.to_string())
+        .or_insert(rules)
+        .clone()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonenumber::{country, Mode};
+    use proptest::prelude::*;
+
+    /// What `phonenumber` itself answers.
+    fn reference(number: &str, region: &str) -> Option<String> {
+        let id = region.parse::<country::Id>().ok()?;
+        let parsed = phonenumber::parse(Some(id), number).ok()?;
+        phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
+    }
+
+    #[test]
+    fn decides_common_national_numbers() {
+        assert_eq!(
+            national_digits("0888899000", "VN"),
+            Some(Some("+84888899000".to_string()))
+        );
+        assert_eq!(
+            national_digits("0812345678", "TH"),
+            Some(Some("+66812345678".to_string()))
+        );
+        assert_eq!(national_digits("098877123", "VN"), Some(None));
+        assert_eq!(
+            national_digits("6502530000", "US"),
+            Some(Some("+16502530000".to_string()))
+        );
+    }
+
+    #[test]
+    fn leaves_other_forms_to_phonenumber() {
+        assert_eq!(national_digits("+84888899000", "VN"), None);
+        assert_eq!(national_digits("0888 899 000", "VN"), None);
+        assert_eq!(national_digits("0084888899000", "VN"), None);
+        assert_eq!(national_digits("84888899000", "VN"), None);
+        assert_eq!(national_digits("12", "VN"), None);
+    }
+
+    /// Regions chosen for their quirks: several regions per code (US/CA, GB/GG, RU/KZ,
+    /// IT/VA), Italian leading zeros, transform rules (AR, BR, MX), carrier prefixes.
+    const REGIONS: &[&str] = &[
+        "VN", "TH", "US", "CA", "GB", "GG", "RU", "KZ", "IT", "VA", "DE", "FR", "AR", "BR", "MX",
+        "AU", "CN", "JP", "IN", "SG", "ID", "PH", "MY", "KR", "NZ", "ZA", "CO", "PE",
+    ];
+
+    fn numbers() -> impl Strategy<Value = String> {
+        let digits = proptest::string::string_regex("[0-9]{1,16}").unwrap();
+        const HEADS: &[&str] = &[
+            "0", "00", "011", "1", "84", "66", "44", "39", "01", "02", "09", "9",
+        ];
+        let prefixed = (
+            proptest::sample::select(HEADS),
+            proptest::string::string_regex("[0-9]{3,13}").unwrap(),
+        )
+            .prop_map(|(head, tail)| format!("{head}{tail}"));
+        prop_oneof![digits, prefixed]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn agrees_with_phonenumber(number in numbers(), region in proptest::sample::select(REGIONS)) {
+            if let Some(fast) = national_digits(&number, region) {
+                prop_assert_eq!(fast, reference(&number, region), "{} in {}", number, region);
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_phonenumber_on_each_regions_examples() {
+        let mut decided_valid = 0;
+        for meta in DATABASE.iter() {
+            let region = meta.id();
+            if region.parse::<country::Id>().is_err() {
+                continue;
+            }
+            let descriptors = meta.descriptors();
+            let examples = [
+                descriptors.general(),
+                descriptors.fixed_line().unwrap_or(descriptors.general()),
+                descriptors.mobile().unwrap_or(descriptors.general()),
+            ]
+            .into_iter()
+            .filter_map(|descriptor| descriptor.example());
+            for example in examples {
+                let national = match meta.national_prefix() {
+                    Some(prefix) => format!("{prefix}{example}"),
+                    None => example.to_string(),
+                };
+                for number in [example.to_string(), national] {
+                    if let Some(fast) = national_digits(&number, region) {
+                        assert_eq!(fast, reference(&number, region), "{number} in {region}");
+                        decided_valid += usize::from(fast.is_some());
+                    }
+                }
+            }
+        }
+        println!("fast path decided {decided_valid} valid examples");
+        assert!(
+            decided_valid > 300,
+            "the fast path decided only {decided_valid}"
+        );
+    }
+}
