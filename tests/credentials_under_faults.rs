@@ -7,6 +7,8 @@
 
 mod support;
 
+use support::drain;
+
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +16,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use custkit::{Customer, Error};
 use custkit_ui_fixtures::linked;
-use futures::{Stream, StreamExt};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -23,26 +24,6 @@ use std::time::Duration;
 const KEY: &str = "lk-key-5d1e9a7c3b";
 const TOTAL: usize = 5;
 const PER_PAGE: usize = 2;
-
-/// Every item of a stream: the records, then the error that ended it (if any).
-async fn drain<T>(
-    mut stream: impl Stream<Item = Result<T, Error>> + Unpin,
-) -> (Vec<T>, Option<Error>) {
-    let mut records = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(record) => records.push(record),
-            Err(error) => {
-                assert!(
-                    stream.next().await.is_none(),
-                    "the stream ends at its error"
-                );
-                return (records, Some(error));
-            }
-        }
-    }
-    (records, None)
-}
 
 fn ids(customers: &[Customer]) -> Vec<String> {
     customers.iter().map(|c| c.remote_id.clone()).collect()

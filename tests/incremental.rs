@@ -7,7 +7,8 @@
 
 mod support;
 
-use assert_cmd::Command;
+use support::custkit;
+
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Duration, Utc};
@@ -189,22 +190,6 @@ async fn a_since_parameter_gets_the_cursor_in_its_format_and_time_zone() {
 
 // ---------------------------------------------------------------------------------------
 // The CLI: `custkit sync --state FILE`.
-
-/// `custkit` in `dir`, with `dir` as its home and no `CUSTKIT_*` variables.
-fn custkit(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("custkit").unwrap();
-    command
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".config"))
-        .env_remove("CUSTKIT_CONFIG");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CUSTKIT_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
 
 fn synced_ids(output: &std::process::Output) -> Vec<String> {
     String::from_utf8_lossy(&output.stdout)

@@ -15,6 +15,7 @@ mod cursor;
 pub mod guard;
 mod next_url;
 mod page_number;
+mod walk;
 
 use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
 use crate::error::{Error, RecordError};
