@@ -4,7 +4,8 @@
 
 mod support;
 
-use assert_cmd::Command;
+use support::custkit;
+
 use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -15,22 +16,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 const TOKEN: &str = "tw-cli-secret-token-9876543210";
-
-/// `custkit` in `dir`, with `dir` as its home and no `CUSTKIT_*` variables.
-fn custkit(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("custkit").unwrap();
-    command
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".config"))
-        .env_remove("CUSTKIT_CONFIG");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CUSTKIT_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
 
 fn stdout_lines(output: &std::process::Output) -> Vec<Value> {
     String::from_utf8(output.stdout.clone())

@@ -7,13 +7,15 @@
 
 mod support;
 
+use support::drain;
+
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use custkit::{ClientConfig, Customer, Error};
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -254,27 +256,6 @@ fn config(base_url: &str) -> ClientConfig {
 
 fn client(config: ClientConfig) -> custkit::tourwell::Client {
     custkit::tourwell::Client::from_config(config).expect("client builds")
-}
-
-/// Every item of a stream: the records, then the error that ended it (if any). Asserts
-/// that nothing follows an error.
-async fn drain<T>(
-    mut stream: impl Stream<Item = Result<T, Error>> + Unpin,
-) -> (Vec<T>, Option<Error>) {
-    let mut records = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(record) => records.push(record),
-            Err(error) => {
-                assert!(
-                    stream.next().await.is_none(),
-                    "the stream ends at its error"
-                );
-                return (records, Some(error));
-            }
-        }
-    }
-    (records, None)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -533,6 +514,17 @@ async fn bodies_that_are_not_json_are_clear_errors() {
         );
         assert!(message.contains(reason), "{fault:?}: {message}");
     }
+}
+
+#[tokio::test]
+async fn a_json_body_under_a_wrong_content_type_is_read() {
+    // Providers label JSON `text/html` more often than they send HTML labelled JSON: the
+    // body decides, not the label.
+    let (mock, _script) =
+        mock(Script::new(60).fault(2, &[Fault::Headers(&[("content-type", "text/html")])])).await;
+    let (customers, error) = drain(client(config(&mock.url())).list_customers().stream()).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(ids(&customers), expected_ids(0..60));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -462,3 +462,40 @@ async fn a_repeated_cursor_stops_with_an_error() {
     );
     assert_eq!(mock.requests_to("/api/partner/v1/customers").len(), 2);
 }
+
+#[tokio::test]
+async fn a_resumed_stream_follows_the_cursors_again_but_yields_only_later_pages() {
+    let (mock, _partner) = mock(3600).await;
+    let config = custkit::ClientConfig::new()
+        .base_url(mock.url())
+        .credential("client_id", PII_CLIENT)
+        .credential("client_secret", SECRET);
+    let executor = std::sync::Arc::new(
+        custkit::runtime::Executor::new(&custkit::meedee::PROVIDER, config).unwrap(),
+    );
+    let mut params = custkit::runtime::http::Params::new();
+    params
+        .set_text(custkit::meedee::PROVIDER.sync_endpoint, "limit", "3")
+        .unwrap();
+    // Pages of 3: page 1 is 0..3, page 2 is 3..6, page 3 is 6..7. Two pages were delivered.
+    let resumed: Vec<(custkit::runtime::record::RecordPosition, custkit::Customer)> =
+        custkit::runtime::paging::customers_after(
+            executor,
+            custkit::meedee::PROVIDER.sync_endpoint,
+            params,
+            2,
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    let codes: Vec<(u64, String)> = resumed
+        .iter()
+        .map(|(position, customer)| (position.page, customer.code.clone().unwrap()))
+        .collect();
+    assert_eq!(codes, [(3, "CUS-000006".to_string())]);
+    assert_eq!(
+        mock.requests_to("/api/partner/v1/customers").len(),
+        3,
+        "the way to page 3 runs through pages 1 and 2"
+    );
+}

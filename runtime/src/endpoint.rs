@@ -27,6 +27,8 @@ pub struct EndpointSpec {
     /// The most pages one stream may fetch; more ends the stream with an error.
     /// [`ClientConfig::max_pages`](crate::ClientConfig::max_pages) overrides it.
     pub max_pages: Option<u64>,
+    /// How to fetch only what changed since a saved cursor, if the spec says.
+    pub incremental: Option<Incremental>,
     /// The body flag that says whether a call succeeded, if the provider has one.
     pub success: Option<crate::http::envelope::SuccessFlag>,
     /// Groups of parameters of which every call must set at least one (by provider name).
@@ -67,6 +69,8 @@ pub enum Pagination {
     PageNumber(PageNumber),
     /// Each response gives the next page's cursor.
     Cursor(Cursor),
+    /// Each response gives the next page's URL.
+    NextUrl(NextUrl),
 }
 
 /// Cursor paging.
@@ -79,6 +83,59 @@ pub struct Cursor {
     /// Keys to a flag saying whether there are more pages, if the provider sends one.
     pub has_more: Option<&'static [&'static str]>,
     /// The page-size parameter, if the provider has one.
+    pub page_size: Option<PageSize>,
+}
+
+/// Incremental sync: what orders changes, and what the provider offers to send less.
+/// See [`crate::incremental`].
+#[derive(Debug)]
+pub struct Incremental {
+    /// The normalized instant that orders changes.
+    pub cursor: CursorField,
+    /// A parameter (the provider's name) that filters by change time, sent the cursor.
+    pub since: Option<&'static str>,
+    /// Parameters and values (provider names) that list the newest changes first; empty
+    /// if the provider cannot.
+    pub newest_first: &'static [(&'static str, &'static str)],
+    /// The provider's time zone (IANA), for a `since` parameter without one.
+    pub timezone: &'static str,
+}
+
+/// The normalized instant an incremental sync orders by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CursorField {
+    /// [`Customer::updated_at`](crate::Customer::updated_at).
+    UpdatedAt,
+    /// [`Customer::created_at`](crate::Customer::created_at).
+    CreatedAt,
+}
+
+impl CursorField {
+    /// The field's name (`updated_at`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CursorField::UpdatedAt => "updated_at",
+            CursorField::CreatedAt => "created_at",
+        }
+    }
+
+    /// The field's value in `customer`.
+    pub fn of(self, customer: &crate::Customer) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            CursorField::UpdatedAt => customer.updated_at,
+            CursorField::CreatedAt => customer.created_at,
+        }
+    }
+}
+
+/// Next-link paging: each response carries the URL of the next page (`links.next`),
+/// followed as given (it carries the query) as long as it stays on the configured origin.
+#[derive(Debug)]
+pub struct NextUrl {
+    /// Keys to the next page's URL in a response (absolute, or relative to the page it is
+    /// in); `null`, empty or absent on the last page.
+    pub next: &'static [&'static str],
+    /// The page-size parameter, sent with the first request (links carry it after).
     pub page_size: Option<PageSize>,
 }
 

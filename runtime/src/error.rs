@@ -136,6 +136,9 @@ fn hint_for(status: u16) -> &'static str {
         403 => " (forbidden: the credential lacks a permission or scope)",
         404 => " (not found: check the base URL)",
         429 => " (rate limited)",
+        301..=308 => {
+            " (a redirect to another host, not followed: credentials go only to the configured host)"
+        }
         _ => "",
     }
 }

@@ -11,10 +11,12 @@
 //! - [`raw`]: serde helpers for the quirks of providers' raw records.
 //! - [`http`]: the request executor, auth and parameter encoding.
 //! - [`paging`]: page streams for every pagination kind.
+//! - [`incremental`]: syncing only what changed since a saved cursor.
 
 pub mod endpoint;
 pub mod error;
 pub mod http;
+pub mod incremental;
 pub mod json_path;
 pub mod model;
 pub mod normalize;

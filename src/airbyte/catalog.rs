@@ -5,16 +5,22 @@ use custkit::{Customer, ProviderInfo};
 use serde::Deserialize;
 
 /// The CATALOG of `provider`: its stream, whose records are normalized customers.
+/// Providers whose spec declares an incremental cursor also offer `incremental` mode, by
+/// that cursor (source-defined).
 pub fn discover(provider: &ProviderInfo) -> serde_json::Value {
-    serde_json::json!({
-        "streams": [{
-            "name": provider.name,
-            "json_schema": customer_schema(),
-            "supported_sync_modes": ["full_refresh"],
-            "source_defined_primary_key": [["remote_id"]],
-            "is_resumable": true,
-        }]
-    })
+    let mut stream = serde_json::json!({
+        "name": provider.name,
+        "json_schema": customer_schema(),
+        "supported_sync_modes": ["full_refresh"],
+        "source_defined_primary_key": [["remote_id"]],
+        "is_resumable": true,
+    });
+    if let Some(incremental) = &provider.sync_endpoint.incremental {
+        stream["supported_sync_modes"] = serde_json::json!(["full_refresh", "incremental"]);
+        stream["source_defined_cursor"] = serde_json::json!(true);
+        stream["default_cursor_field"] = serde_json::json!([incremental.cursor.name()]);
+    }
+    serde_json::json!({ "streams": [stream] })
 }
 
 /// The JSON Schema (draft 7, no references) of a normalized [`Customer`] as serialized.

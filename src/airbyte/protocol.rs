@@ -110,6 +110,14 @@ pub struct StreamState {
     /// completes, so the next read starts from the first page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages_done: Option<u64>,
+    /// Incremental mode: the newest cursor value delivered so far (RFC 3339). The next
+    /// read fetches what changed at or after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<chrono::DateTime<chrono::Utc>>,
+    /// Incremental mode, a read in progress: the cursor it started from, so a resumed
+    /// read asks for the same records (its pages line up with `pages_done`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The `--state` file: Airbyte passes a list of per-stream STATE messages (or, from

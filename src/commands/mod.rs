@@ -5,6 +5,7 @@ pub mod providers;
 pub mod scaffold;
 pub mod show;
 pub mod sync;
+mod sync_state;
 
 use crate::exit;
 use crate::failure::Failure;

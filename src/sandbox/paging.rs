@@ -49,6 +49,10 @@ pub fn is_paging_param(endpoint: &EndpointSpec, name: &str) -> bool {
                     .as_ref()
                     .is_some_and(|size| size.param == name)
         }
+        Pagination::NextUrl(paging) => paging
+            .page_size
+            .as_ref()
+            .is_some_and(|size| size.param == name),
     }
 }
 
@@ -142,6 +146,15 @@ pub fn page(
             if let Some(path) = paging.has_more {
                 place(&mut body, path, Value::Bool(more));
             }
+        }
+        // One page with every match and no next link (link paging is not simulated).
+        Pagination::NextUrl(paging) => {
+            place(
+                &mut body,
+                endpoint.records.path,
+                Value::Array(matching.map(record).collect()),
+            );
+            place(&mut body, paging.next, Value::Null);
         }
     }
     Ok(body)

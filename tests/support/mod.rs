@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod airbyte;
+
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -120,4 +122,43 @@ pub async fn serve(router: Router) -> Mock {
         axum::serve(listener, router).await.unwrap();
     });
     Mock { address, log }
+}
+
+/// Every item of a stream: the records, then the error that ended it (if any). Asserts
+/// that nothing follows an error.
+pub async fn drain<T>(
+    mut stream: impl futures::Stream<Item = Result<T, custkit::Error>> + Unpin,
+) -> (Vec<T>, Option<custkit::Error>) {
+    use futures::StreamExt;
+    let mut records = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(record) => records.push(record),
+            Err(error) => {
+                assert!(
+                    stream.next().await.is_none(),
+                    "the stream ends at its error"
+                );
+                return (records, Some(error));
+            }
+        }
+    }
+    (records, None)
+}
+
+/// `custkit` in `dir`, with `dir` as its home and no `CUSTKIT_*` variables, so no
+/// configuration or credential of the machine leaks in.
+pub fn custkit(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("custkit").unwrap();
+    command
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"))
+        .env_remove("CUSTKIT_CONFIG");
+    for (name, _) in std::env::vars() {
+        if name.starts_with("CUSTKIT_") {
+            command.env_remove(name);
+        }
+    }
+    command
 }

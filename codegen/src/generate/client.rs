@@ -4,7 +4,8 @@
 use super::names::{field_ident, type_ident, variant_name};
 use super::Context;
 use crate::spec::{
-    Auth, Endpoint, HttpMethod, Pagination, Param, ParamLocation, ParamType, RecordsShape,
+    Auth, CursorField, Endpoint, HttpMethod, Pagination, Param, ParamLocation, ParamType,
+    RecordsShape,
 };
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -239,6 +240,14 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
                 page_size: #page_size,
             }))
         }
+        Some(Pagination::NextUrl { next, page_size }) => {
+            let next = dotted(next);
+            let page_size = page_size_tokens(ctx, page_size.as_ref());
+            quote!(#rt::endpoint::Pagination::NextUrl(#rt::endpoint::NextUrl {
+                next: &[#(#next),*],
+                page_size: #page_size,
+            }))
+        }
     };
     let max_pages = match endpoint.max_pages {
         Some(pages) => quote!(::core::option::Option::Some(#pages)),
@@ -269,6 +278,7 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
         })
     });
     let success = success_flag(ctx);
+    let incremental = incremental_tokens(ctx, endpoint);
     let one_of = endpoint.one_of.values().map(|members| {
         let wires = members
             .iter()
@@ -292,12 +302,50 @@ fn endpoint_static(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             },
             pagination: #pagination,
             max_pages: #max_pages,
+            incremental: #incremental,
             success: #success,
             one_of: &[#(#one_of),*],
             params: &[#(#params),*],
             normalize: normalize_record,
         };
     }
+}
+
+/// `Some(Incremental { .. })` or `None`; parameters by the names the provider uses.
+fn incremental_tokens(ctx: &Context<'_>, endpoint: &Endpoint) -> TokenStream {
+    let rt = &ctx.runtime;
+    let Some(incremental) = &endpoint.incremental else {
+        return quote!(::core::option::Option::None);
+    };
+    let wire = |key: &str| -> String {
+        endpoint
+            .params
+            .get(key)
+            .map_or(key, |param| wire_name(key, param))
+            .to_string()
+    };
+    let cursor = match incremental.cursor {
+        CursorField::UpdatedAt => quote!(UpdatedAt),
+        CursorField::CreatedAt => quote!(CreatedAt),
+    };
+    let since = match &incremental.since {
+        Some(key) => {
+            let name = wire(key);
+            quote!(::core::option::Option::Some(#name))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let newest_first = incremental.newest_first.iter().map(|(key, value)| {
+        let name = wire(key);
+        quote!((#name, #value))
+    });
+    let timezone = ctx.spec.defaults.timezone.as_deref().unwrap_or("UTC");
+    quote!(::core::option::Option::Some(#rt::endpoint::Incremental {
+        cursor: #rt::endpoint::CursorField::#cursor,
+        since: #since,
+        newest_first: &[#(#newest_first),*],
+        timezone: #timezone,
+    }))
 }
 
 /// `Some(PageSize { .. })` or `None`.
@@ -600,6 +648,28 @@ fn request_builder(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
          (unless the client is strict).",
         ctx.runtime_path
     );
+    let changed_since = endpoint.incremental.as_ref().map(|incremental| {
+        let doc = format!(
+            "Like [`stream`]({ident}::stream), only the customers whose `{cursor}` is at or \
+             after `since` (the newest `{cursor}` a previous sync delivered): an incremental \
+             sync. Customers without a `{cursor}` are always delivered.",
+            cursor = incremental.cursor.name()
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn changed_since(
+                self,
+                since: #rt::__private::chrono::DateTime<#rt::__private::chrono::Utc>,
+            ) -> #rt::RecordStream<#rt::Customer> {
+                #rt::incremental::customers_changed_since(
+                    self.executor,
+                    &#endpoint_static,
+                    self.params,
+                    since,
+                )
+            }
+        }
+    });
     quote! {
         #enums
 
@@ -623,6 +693,8 @@ fn request_builder(ctx: &Context<'_>, name: &str, endpoint: &Endpoint) -> TokenS
             pub fn raw_stream(self) -> #rt::RecordStream<Customer> {
                 #rt::paging::decoded(self.executor, &#endpoint_static, self.params)
             }
+
+            #changed_since
         }
     }
 }

@@ -300,23 +300,29 @@ mod tests {
         super::super::tree::build(yaml).value.unwrap()
     }
 
-    #[test]
-    fn reports_errors_in_several_sections_at_once() {
+    /// Tourwell's spec with `breakage` applied, recovered, and the key paths of its errors.
+    fn recover_tourwell(breakage: impl Fn(String) -> String) -> (Recovered, Vec<String>) {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../specs/tourwell.yaml"
         ))
         .unwrap();
-        let broken = text
-            .replace("method: GET", "method: GETT")
-            .replace("  id: integer\n", "  id: integr\n")
-            .replace("  full_name: name\n", "  full_nme: name\n");
-        let recovered = recover(spec_tree(&broken));
-        let paths: Vec<&str> = recovered
+        let recovered = recover(spec_tree(&breakage(text)));
+        let paths = recovered
             .errors
             .iter()
-            .map(|error| error.key_path.as_str())
+            .map(|error| error.key_path.clone())
             .collect();
+        (recovered, paths)
+    }
+
+    #[test]
+    fn reports_errors_in_several_sections_at_once() {
+        let (recovered, paths) = recover_tourwell(|text| {
+            text.replace("method: GET", "method: GETT")
+                .replace("  id: integer\n", "  id: integr\n")
+                .replace("  full_name: name\n", "  full_nme: name\n")
+        });
         assert_eq!(
             paths,
             [
@@ -333,26 +339,16 @@ mod tests {
 
     #[test]
     fn list_items_keep_their_written_index_after_a_cut() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../specs/tourwell.yaml"
-        ))
-        .unwrap();
-        let broken = text
-            .replace(
+        let (_, paths) = recover_tourwell(|text| {
+            text.replace(
                 "- { address: email.primary, kind: primary }",
                 "- { addres: x }",
             )
             .replace(
                 "- { address: email.secondary, kind: secondary }",
                 "- { address: email.secondary, knd: secondary }",
-            );
-        let recovered = recover(spec_tree(&broken));
-        let paths: Vec<&str> = recovered
-            .errors
-            .iter()
-            .map(|error| error.key_path.as_str())
-            .collect();
+            )
+        });
         assert_eq!(
             paths,
             ["normalize.emails.0.addres", "normalize.emails.1.knd"]

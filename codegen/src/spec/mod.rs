@@ -276,8 +276,53 @@ pub struct Endpoint {
     /// error instead of paging on. Omitted: no limit. Clients can override it.
     #[serde(default)]
     pub max_pages: Option<u64>,
+    /// How to fetch only the customers changed since a saved cursor. Omitted: every sync
+    /// fetches everything.
+    #[serde(default)]
+    pub incremental: Option<Incremental>,
     /// Where the records are in a response.
     pub records: Records,
+}
+
+/// Incremental sync: the customers changed since the newest change a previous sync saw.
+/// Whatever the provider supports, records older than the saved cursor are dropped;
+/// `since` and `newest_first` let the provider send (or page through) less.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incremental {
+    /// The normalized instant that orders changes: `updated_at`, or `created_at` for a
+    /// provider whose records never change.
+    pub cursor: CursorField,
+    /// A parameter that makes the provider send only records changed at or after a time;
+    /// it is sent the saved cursor (a `date` parameter its day in the provider's time
+    /// zone, a `datetime` one in its format and time zone, a `string` one RFC 3339).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Parameters and values that make the provider list the newest changes first
+    /// (`{ sort_by: updated_at, sort_direction: desc }`), so paging stops at the first
+    /// record older than the saved cursor.
+    #[serde(default)]
+    pub newest_first: IndexMap<String, String>,
+}
+
+/// The normalized field an incremental sync orders by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CursorField {
+    /// `Customer::updated_at`.
+    UpdatedAt,
+    /// `Customer::created_at`.
+    CreatedAt,
+}
+
+impl CursorField {
+    /// The field's name, as in the spec and in `Customer`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CursorField::UpdatedAt => "updated_at",
+            CursorField::CreatedAt => "created_at",
+        }
+    }
 }
 
 /// Where a parameter goes.
@@ -407,6 +452,17 @@ pub enum Pagination {
         #[serde(default)]
         has_more: Option<String>,
         /// The page-size parameter, if any.
+        #[serde(default)]
+        page_size: Option<PageSize>,
+    },
+    /// Each response gives the next page's URL (`links.next`), followed as given: it
+    /// carries the query. Paging stops when it is null, empty or absent; a link to
+    /// another origin than the base URL's, or one already followed, is an error.
+    NextUrl {
+        /// Dotted path to the next page's URL (`links.next`), absolute or relative to
+        /// the page.
+        next: String,
+        /// The page-size parameter, sent with the first request, if any.
         #[serde(default)]
         page_size: Option<PageSize>,
     },

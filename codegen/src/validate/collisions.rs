@@ -73,12 +73,21 @@ pub(super) fn check(checker: &mut Checker<'_>) {
     );
     types.claim(checker, "Customer".to_string(), "record");
     record_object(checker, &mut types, "Customer", "record", &spec.record);
-    for (name, endpoint) in &spec.endpoints {
+    // A name that is no identifier has its own error (`names::check_identifier`), and
+    // cannot be turned into Rust names to compare.
+    for (name, endpoint) in spec
+        .endpoints
+        .iter()
+        .filter(|(name, _)| super::names::is_snake_identifier(name))
+    {
         let key = format!("endpoints.{name}");
         types.claim(checker, builder_ident(name).to_string(), &key);
         statics.claim(checker, static_ident(name).to_string(), &key);
         client_methods.claim(checker, field_ident(name).to_string(), &key);
-        let mut setters = Namespace::new("request builder method", &["stream", "raw_stream"]);
+        let mut setters = Namespace::new(
+            "request builder method",
+            &["stream", "raw_stream", "changed_since"],
+        );
         for (param, def) in &endpoint.params {
             let param_key = format!("{key}.params.{param}");
             if def.ty == ParamType::Enum {

@@ -2,7 +2,9 @@
 
 use super::{names, placeholders, Checker};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::spec::{Endpoint, Pagination, Param, ParamLocation, ParamType};
+use crate::spec::{
+    CursorField, Endpoint, Incremental, PageSize, Pagination, Param, ParamLocation, ParamType,
+};
 
 pub(super) fn check(checker: &mut Checker<'_>) {
     let spec = &checker.source.spec;
@@ -100,6 +102,9 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
         wire_names.push((name.clone(), wire));
     }
     one_of_groups(checker, key, endpoint);
+    if let Some(incremental) = &endpoint.incremental {
+        incremental_rules(checker, key, endpoint, incremental);
+    }
     if let Some(pagination) = &endpoint.pagination {
         match pagination {
             Pagination::Cursor {
@@ -129,12 +134,17 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                         );
                     }
                 }
-                if page_size.as_ref().is_some_and(|size| size.default == 0) {
+                check_page_size_default(checker, &paging_key, page_size.as_ref());
+            }
+            Pagination::NextUrl { next, page_size } => {
+                let paging_key = format!("{key}.pagination");
+                if next.is_empty() || next.split('.').any(str::is_empty) {
                     checker.error_value(
-                        &format!("{paging_key}.page_size.default"),
-                        Diagnostic::new("the default page size must be at least 1"),
+                        &format!("{paging_key}.next"),
+                        Diagnostic::new("`next` must be a dotted path such as `links.next`"),
                     );
                 }
+                check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
             Pagination::PageNumber {
                 param,
@@ -196,14 +206,102 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                         ),
                     );
                 }
-                if page_size.as_ref().is_some_and(|size| size.default == 0) {
-                    checker.error_value(
-                        &format!("{paging_key}.page_size.default"),
-                        Diagnostic::new("the default page size must be at least 1"),
-                    );
-                }
+                check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
         }
+    }
+}
+
+/// An incremental cursor must be normalized; its parameters must be declared and fit.
+fn incremental_rules(
+    checker: &mut Checker<'_>,
+    key: &str,
+    endpoint: &Endpoint,
+    incremental: &Incremental,
+) {
+    let key = format!("{key}.incremental");
+    let normalize = &checker.source.spec.normalize;
+    let field = incremental.cursor;
+    let mapped = match field {
+        CursorField::UpdatedAt => normalize.updated_at.is_some(),
+        CursorField::CreatedAt => normalize.created_at.is_some(),
+    };
+    if !mapped {
+        checker.error_value(
+            &format!("{key}.cursor"),
+            Diagnostic::new(format!(
+                "the cursor `{}` is not mapped under `normalize`",
+                field.name()
+            ))
+            .hint(format!(
+                "map it: `normalize: {{ {}: {{ from: <field>, datetime: rfc3339 }} }}`",
+                field.name()
+            )),
+        );
+    }
+    let names: Vec<&str> = endpoint.params.keys().map(String::as_str).collect();
+    let declared = |checker: &mut Checker<'_>, at: &str, name: &str| {
+        let param = endpoint.params.get(name);
+        if param.is_none() {
+            checker.error_value(
+                at,
+                Diagnostic::new(format!("`{name}` is not a parameter of this endpoint"))
+                    .maybe_hint(
+                        did_you_mean(name, &names).map(|best| format!("did you mean `{best}`?")),
+                    ),
+            );
+        }
+        param
+    };
+    if let Some(since) = &incremental.since {
+        let at = format!("{key}.since");
+        if let Some(param) = declared(checker, &at, since) {
+            let fits = matches!(
+                param.ty,
+                ParamType::Date | ParamType::Datetime | ParamType::String
+            ) && !param.list;
+            if !fits {
+                checker.error_value(
+                    &at,
+                    Diagnostic::new(format!(
+                        "`{since}` is sent a time, so it must be a single `date`, `datetime` or `string`"
+                    )),
+                );
+            }
+        }
+    }
+    for (name, value) in &incremental.newest_first {
+        let at = format!("{key}.newest_first.{name}");
+        let Some(param) = declared(checker, &at, name) else {
+            continue;
+        };
+        if let Some(values) = param
+            .values
+            .as_ref()
+            .filter(|_| param.ty == ParamType::Enum)
+        {
+            if !values.contains(value) {
+                checker.error_value(
+                    &at,
+                    Diagnostic::new(format!("`{value}` is not a value of `{name}`"))
+                        .expected(format!("one of {}", values.join(", "))),
+                );
+            }
+        }
+    }
+}
+
+/// A page size of zero would never page.
+fn check_page_size_default(
+    checker: &mut Checker<'_>,
+    paging_key: &str,
+    page_size: Option<&PageSize>,
+) {
+    if page_size.is_some_and(|size| size.default == 0) {
+        checker.error_value(
+            &format!("{paging_key}.page_size.default"),
+            Diagnostic::new("the default page size must be at least 1"),
+        );
     }
 }
 

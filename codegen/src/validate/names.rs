@@ -25,16 +25,19 @@ pub(crate) fn check_identifier(
     name: &str,
     no_keywords: bool,
 ) {
-    let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name
+    if !is_snake_identifier(name) {
+        let suggestion: String = name
+            .to_snake_case()
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !valid {
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         checker.error(
             key,
             Diagnostic::new(format!("`{name}` cannot be a Rust name"))
                 .expected("lower snake case: a-z, 0-9 and _, starting with a letter")
-                .hint(format!("use `{}`", name.to_snake_case())),
+                .maybe_hint(
+                    is_snake_identifier(&suggestion).then(|| format!("use `{suggestion}`")),
+                ),
         );
     } else if no_keywords && is_rust_keyword(name) {
         checker.error(
@@ -43,6 +46,15 @@ pub(crate) fn check_identifier(
                 .hint(format!("use another name, such as `{name}_`")),
         );
     }
+}
+
+/// Lower snake case, starting with a letter: what spec names that become Rust names must
+/// be.
+pub(crate) fn is_snake_identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// A JSON key that becomes a struct field: any key is fine as long as it has at least one

@@ -4,8 +4,8 @@
 use super::auth::AuthScheme;
 use super::params::{Location, Params};
 use super::rate_limit::Pacer;
-use super::retry::{quota_exhausted, retryable_status, server_delay};
-use super::token::{self, TokenCache};
+use super::retry::{quota_exhausted, retry_wait, Wait};
+use super::token::{self, TokenCache, TokenFailure};
 use super::ClientConfig;
 use crate::endpoint::{EndpointSpec, Method};
 use crate::error::Error;
@@ -17,6 +17,9 @@ use url::Url;
 
 /// How much of an error response's body an error message quotes.
 const BODY_EXCERPT_CHARS: usize = 300;
+
+/// Redirects followed per request, all on the configured origin.
+const MAX_REDIRECTS: usize = 5;
 
 /// Executes requests for one provider. Cheap to share behind an `Arc`; the underlying
 /// connection pool is reused by every request and page.
@@ -31,8 +34,17 @@ pub struct Executor {
 
 /// Why an authorized send failed.
 enum Authorized {
-    Auth(Error),
+    Token(TokenFailure),
     Transport(reqwest::Error),
+}
+
+/// Where a request's query comes from.
+#[derive(Clone, Copy)]
+enum Query<'a> {
+    /// The query parameters, plus these paging parameters.
+    Params(&'a [(&'static str, String)]),
+    /// The URL as given (a next-page link).
+    InUrl,
 }
 
 /// Why an attempt failed, and whether and how long to wait before the next.
@@ -41,15 +53,6 @@ struct Failure {
     retry: Option<Wait>,
     /// A short cause for logs: a status or a transport failure's kind, nothing more.
     cause: String,
-}
-
-/// How long to wait before retrying.
-#[derive(Clone, Copy)]
-enum Wait {
-    /// The policy's exponential backoff.
-    Backoff,
-    /// What the server asked for.
-    Server(Duration),
 }
 
 fn millis(duration: Duration) -> u64 {
@@ -200,8 +203,12 @@ impl Executor {
                 )));
             }
         }
+        let origin = Url::parse(&base_url)
+            .map_err(|error| config_error(format!("invalid base URL: {error}")))?
+            .origin();
         let http = reqwest::Client::builder()
             .user_agent(concat!("custkit/", env!("CARGO_PKG_VERSION")))
+            .redirect(same_origin_redirects(origin))
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .build()
@@ -240,6 +247,43 @@ impl Executor {
         page: u64,
     ) -> Result<Response, Error> {
         let url = self.url(endpoint, params)?;
+        self.send_to(endpoint, url, params, Query::Params(paging), page)
+            .await
+    }
+
+    /// Like [`send`](Executor::send), for a page given by its whole URL: a provider's
+    /// next-page link, already checked to be on the configured origin
+    /// ([`guard::next_page_url`](crate::paging::guard::next_page_url)). The link carries
+    /// the query; the endpoint's header and body parameters are added as usual.
+    pub async fn send_link(
+        &self,
+        endpoint: &'static EndpointSpec,
+        url: Url,
+        params: &Params,
+        page: u64,
+    ) -> Result<Response, Error> {
+        self.send_to(endpoint, url, params, Query::InUrl, page)
+            .await
+    }
+
+    /// The URL of `endpoint`'s first page with `params` (path parameters filled in, no
+    /// query): what relative next-page links resolve against.
+    pub fn endpoint_url(
+        &self,
+        endpoint: &'static EndpointSpec,
+        params: &Params,
+    ) -> Result<Url, Error> {
+        self.url(endpoint, params)
+    }
+
+    async fn send_to(
+        &self,
+        endpoint: &'static EndpointSpec,
+        url: Url,
+        params: &Params,
+        query: Query<'_>,
+        page: u64,
+    ) -> Result<Response, Error> {
         let policy = self.config.retry;
         let mut attempt = 1;
         loop {
@@ -252,7 +296,7 @@ impl Executor {
                 attempt,
                 status = tracing::field::Empty,
             );
-            let request = self.request(endpoint, url.clone(), params, paging);
+            let request = self.request(endpoint, url.clone(), params, query);
             let failure = match self
                 .attempt(endpoint, request, page)
                 .instrument(span.clone())
@@ -318,10 +362,10 @@ impl Executor {
             .send_authorized(request)
             .await
             .map_err(|error| match error {
-                Authorized::Auth(error) => Failure {
-                    error,
-                    retry: None,
-                    cause: "no token".to_string(),
+                Authorized::Token(failure) => Failure {
+                    error: failure.error,
+                    retry: failure.retry,
+                    cause: format!("no token: {}", failure.cause),
                 },
                 Authorized::Transport(error) => transport(error),
             })?;
@@ -335,9 +379,7 @@ impl Executor {
             "response"
         );
         if !status.is_success() {
-            let retry = retryable_status(status.as_u16()).then(|| {
-                server_delay(&headers, SystemTime::now()).map_or(Wait::Backoff, Wait::Server)
-            });
+            let retry = retry_wait(status.as_u16(), &headers, SystemTime::now());
             return Err(Failure {
                 error: Error::Status {
                     provider: endpoint.provider,
@@ -388,20 +430,22 @@ impl Executor {
         endpoint: &'static EndpointSpec,
         url: Url,
         params: &Params,
-        paging: &[(&'static str, String)],
+        query: Query<'_>,
     ) -> reqwest::RequestBuilder {
         let mut request = match endpoint.method {
             Method::Get => self.http.get(url),
             Method::Post => self.http.post(url),
         };
-        let mut query = params.query_pairs();
-        query.extend(
-            paging
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.clone())),
-        );
-        if !query.is_empty() {
-            request = request.query(&query);
+        if let Query::Params(paging) = query {
+            let mut query = params.query_pairs();
+            query.extend(
+                paging
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), value.clone())),
+            );
+            if !query.is_empty() {
+                request = request.query(&query);
+            }
         }
         for (name, value) in params.at(Location::Header) {
             request = request.header(name, value.to_text());
@@ -439,7 +483,7 @@ impl Executor {
                     )
                 })
                 .await
-                .map_err(Authorized::Auth)?;
+                .map_err(Authorized::Token)?;
             let response = exchange
                 .send
                 .apply(request, &token)
@@ -503,6 +547,22 @@ impl Executor {
         }
         text
     }
+}
+
+/// Follows redirects only within `origin` (at most [`MAX_REDIRECTS`]): a redirect to
+/// another host would carry the request's credentials there (reqwest strips
+/// `Authorization` across hosts, but not a provider's own key header or query key). A
+/// redirect elsewhere is not followed; its `3xx` answer becomes the request's error.
+fn same_origin_redirects(origin: url::Origin) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if attempt.url().origin() == origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// Body parameters as a JSON object; dotted names nest (`search.name`).

@@ -50,6 +50,21 @@ impl RetryPolicy {
     }
 }
 
+/// How long to wait before retrying a failed request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// The policy's exponential backoff.
+    Backoff,
+    /// What the server asked for.
+    Server(Duration),
+}
+
+/// Whether a failed response is worth another attempt, and how long to wait first: `None`
+/// for a status no retry can fix.
+pub(crate) fn retry_wait(status: u16, headers: &HeaderMap, now: SystemTime) -> Option<Wait> {
+    retryable_status(status).then(|| server_delay(headers, now).map_or(Wait::Backoff, Wait::Server))
+}
+
 /// Whether a response status is worth another attempt.
 pub fn retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)

@@ -6,13 +6,14 @@
 //! When a provider rejects a token early (HTTP 401) the executor drops it and fetches once
 //! more. Tokens live in [`Secret`]s: never logged, never in errors.
 
+use super::retry::{retry_wait, Wait};
 use crate::error::Error;
 use crate::json_path;
 use crate::secret::Secret;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// How long before its expiry a token is replaced, so that it does not expire in flight.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -103,10 +104,10 @@ pub(crate) struct TokenCache {
 impl TokenCache {
     /// The current token if it is still good for [`REFRESH_MARGIN`], else a new one from
     /// `fetch` (a token and its lifetime).
-    pub(crate) async fn token<F, Fut>(&self, fetch: F) -> Result<Secret, Error>
+    pub(crate) async fn token<F, Fut, E>(&self, fetch: F) -> Result<Secret, E>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<(Secret, Option<Duration>), Error>>,
+        Fut: std::future::Future<Output = Result<(Secret, Option<Duration>), E>>,
     {
         if let Some(token) = self.fresh(Instant::now()) {
             return Ok(token);
@@ -157,16 +158,31 @@ impl TokenCache {
     }
 }
 
-/// Asks the token endpoint for a token: the token and its lifetime, or an error that
-/// quotes neither the credentials nor a token.
+/// Why no token could be had, and whether asking again may help: the token endpoint
+/// is retried like any request (a refused connection, `429`, `5xx`), while refused
+/// credentials or a response without a token fail at once.
+pub(crate) struct TokenFailure {
+    /// The error to report, with credentials masked.
+    pub(crate) error: Error,
+    /// Whether and how long to wait before asking again; `None`: do not.
+    pub(crate) retry: Option<Wait>,
+    /// A short cause for logs (a status or a transport failure's kind).
+    pub(crate) cause: String,
+}
+
+/// Asks the token endpoint for a token: the token and its lifetime, or why not.
 pub(crate) async fn fetch(
     http: &reqwest::Client,
     base_url: &str,
     provider: &'static str,
     exchange: &TokenExchange,
     credentials: &BTreeMap<String, Secret>,
-) -> Result<(Secret, Option<Duration>), Error> {
-    let auth_error = |reason: String| Error::Auth { provider, reason };
+) -> Result<(Secret, Option<Duration>), TokenFailure> {
+    let failure = |reason: String, retry: Option<Wait>, cause: String| TokenFailure {
+        error: Error::Auth { provider, reason },
+        retry,
+        cause,
+    };
     let url = format!(
         "{}/{}",
         base_url.trim_end_matches('/'),
@@ -194,16 +210,24 @@ pub(crate) async fn fetch(
             request.json(&body)
         }
     };
-    let response = request.send().await.map_err(|error| {
-        auth_error(format!("the token request failed: {}", error.without_url()))
-    })?;
+    let transport = |what: &str, error: reqwest::Error| {
+        let retry = (!error.is_builder()).then_some(Wait::Backoff);
+        failure(
+            format!("the token {what}: {}", error.without_url()),
+            retry,
+            format!("the token {what}"),
+        )
+    };
+    let response = request
+        .send()
+        .await
+        .map_err(|error| transport("request failed", error))?;
     let status = response.status();
-    let body = response.text().await.map_err(|error| {
-        auth_error(format!(
-            "the token response could not be read: {}",
-            error.without_url()
-        ))
-    })?;
+    let headers = response.headers().clone();
+    let body = response
+        .text()
+        .await
+        .map_err(|error| transport("response could not be read", error))?;
     tracing::debug!(provider, status = status.as_u16(), "token response");
     if !status.is_success() {
         let mut excerpt: String = body.chars().take(200).collect();
@@ -213,12 +237,17 @@ pub(crate) async fn fetch(
         {
             excerpt = excerpt.replace(secret.expose(), "***");
         }
-        return Err(auth_error(format!(
-            "the token endpoint answered HTTP {}: {excerpt}",
-            status.as_u16()
-        )));
+        return Err(failure(
+            format!(
+                "the token endpoint answered HTTP {}: {excerpt}",
+                status.as_u16()
+            ),
+            retry_wait(status.as_u16(), &headers, SystemTime::now()),
+            format!("token endpoint HTTP {}", status.as_u16()),
+        ));
     }
-    read_token(exchange, &body).map_err(auth_error)
+    read_token(exchange, &body)
+        .map_err(|reason| failure(reason, None, "no token in the response".to_string()))
 }
 
 /// The token and lifetime in a token response body.
@@ -277,7 +306,9 @@ mod tests {
     async fn a_token_is_reused_until_the_margin_then_replaced() {
         let cache = TokenCache::default();
         let issue = |name: &'static str, seconds: u64| {
-            move || async move { Ok((Secret::new(name), Some(Duration::from_secs(seconds)))) }
+            move || async move {
+                Ok::<_, Error>((Secret::new(name), Some(Duration::from_secs(seconds))))
+            }
         };
         assert_eq!(cache.token(issue("a", 3600)).await.unwrap().expose(), "a");
         assert_eq!(

@@ -3,26 +3,14 @@
 //! are no more (`has_more: false`) or gives no cursor. A cursor seen before is an error,
 //! not an endless loop.
 
-use super::guard::CursorGuard;
 use super::page_number::set_paging_param;
+use super::walk::{self, Step, Walk};
 use super::{extract_records, PageStream};
 use crate::endpoint::{Cursor, EndpointSpec};
 use crate::error::Error;
 use crate::http::{Executor, Location, ParamValue, Params};
-use futures::stream::{self, StreamExt};
+use crate::record::RawRecord;
 use std::sync::Arc;
-
-/// Where the pager is.
-struct State {
-    executor: Arc<Executor>,
-    params: Params,
-    cursor: Option<String>,
-    page: u64,
-    seen: CursorGuard,
-    done: bool,
-    /// An error found after a page was read, reported once its records are out.
-    pending: Option<Error>,
-}
 
 pub(super) fn pages(
     executor: Arc<Executor>,
@@ -30,83 +18,71 @@ pub(super) fn pages(
     paging: &'static Cursor,
     params: Params,
 ) -> PageStream {
-    let state = State {
-        executor,
-        params,
-        cursor: None,
-        page: 1,
-        seen: CursorGuard::new(),
-        done: false,
-        pending: None,
-    };
-    stream::unfold(state, move |mut state| async move {
-        if let Some(error) = state.pending.take() {
-            return Some((Err(error), state));
-        }
-        if state.done {
-            return None;
-        }
-        let result = next_page(&mut state, endpoint, paging).await;
-        if result.is_err() {
-            state.done = true;
-        }
-        Some((result, state))
-    })
-    .boxed()
+    walk::pages(
+        CursorStep { endpoint, paging },
+        Walk::start(executor, params, "cursor"),
+    )
 }
 
-async fn next_page(
-    state: &mut State,
+/// The way from a page to the next: its cursor, sent back as a parameter.
+struct CursorStep {
     endpoint: &'static EndpointSpec,
     paging: &'static Cursor,
-) -> Result<Vec<crate::record::RawRecord>, Error> {
-    let mut params = state.params.clone();
-    if let Some(cursor) = &state.cursor {
-        let location = endpoint
-            .params
-            .iter()
-            .find(|spec| spec.name == paging.param)
-            .map_or(Location::Query, |spec| spec.location);
-        params.set(
-            location,
-            paging.param,
-            ParamValue::Text(cursor.clone()),
-            Ok(()),
-        );
-    }
-    if let Some(size) = &paging.page_size {
-        if params.get(size.param).is_none() {
-            set_paging_param(endpoint, &mut params, size.param, size.default);
+}
+
+impl Step for CursorStep {
+    type Pointer = String;
+
+    async fn next_page(&self, walk: &mut Walk<String>) -> Result<Vec<RawRecord>, Error> {
+        let (endpoint, paging) = (self.endpoint, self.paging);
+        let mut params = walk.params.clone();
+        if let Some(cursor) = &walk.next {
+            let location = endpoint
+                .params
+                .iter()
+                .find(|spec| spec.name == paging.param)
+                .map_or(Location::Query, |spec| spec.location);
+            params.set(
+                location,
+                paging.param,
+                ParamValue::Text(cursor.clone()),
+                Ok(()),
+            );
         }
-    }
-    let page = state.page;
-    let response = state.executor.send(endpoint, &params, &[], page).await?;
-    let records = extract_records(endpoint, &response)?;
-    let shape_error = |reason: String| Error::Response {
-        provider: endpoint.provider,
-        endpoint: endpoint.name,
-        page,
-        reason,
-    };
-    let more = match paging.has_more {
-        Some(path) => response.lookup_as::<bool>(endpoint, path)?.unwrap_or(false),
-        None => true,
-    };
-    let next = response
-        .lookup_as::<String>(endpoint, paging.next)?
-        .filter(|cursor| !cursor.is_empty());
-    match next {
-        Some(cursor) if more => match state.seen.check(&cursor) {
-            Ok(()) => {
-                state.cursor = Some(cursor);
-                state.page += 1;
+        if let Some(size) = &paging.page_size {
+            if params.get(size.param).is_none() {
+                set_paging_param(endpoint, &mut params, size.param, size.default);
             }
-            Err(reason) => {
-                state.pending = Some(shape_error(reason));
-                state.done = true;
-            }
-        },
-        _ => state.done = true,
+        }
+        let page = walk.page;
+        let response = walk.executor.send(endpoint, &params, &[], page).await?;
+        let records = extract_records(endpoint, &response)?;
+        let shape_error = |reason: String| Error::Response {
+            provider: endpoint.provider,
+            endpoint: endpoint.name,
+            page,
+            reason,
+        };
+        let more = match paging.has_more {
+            Some(path) => response.lookup_as::<bool>(endpoint, path)?.unwrap_or(false),
+            None => true,
+        };
+        let next = response
+            .lookup_as::<String>(endpoint, paging.next)?
+            .filter(|cursor| !cursor.is_empty());
+        match next {
+            Some(cursor) if more => match walk.seen.check(&cursor) {
+                Ok(()) => {
+                    walk.next = Some(cursor);
+                    walk.page += 1;
+                }
+                Err(reason) => {
+                    walk.pending = Some(shape_error(reason));
+                    walk.done = true;
+                }
+            },
+            _ => walk.done = true,
+        }
+        Ok(records)
     }
-    Ok(records)
 }

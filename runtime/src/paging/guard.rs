@@ -105,18 +105,24 @@ fn fingerprint(records: &[RawRecord]) -> u64 {
     hasher.finish()
 }
 
-/// Every cursor a stream has followed, kept as hashes (8 bytes a page, however long
-/// the provider's cursors are).
-#[derive(Debug, Default)]
+/// Every cursor (or next-page link) a stream has followed, kept as hashes (8 bytes a
+/// page, however long the provider's cursors are).
+#[derive(Debug)]
 pub struct CursorGuard {
     seen: HashSet<u64>,
     hasher: RandomState,
+    /// What is followed, for messages: `cursor`, `next-page link`.
+    what: &'static str,
 }
 
 impl CursorGuard {
-    /// A guard that has seen no cursor.
-    pub fn new() -> CursorGuard {
-        CursorGuard::default()
+    /// A guard that has seen no `what` (`"cursor"`, `"next-page link"`) yet.
+    pub fn new(what: &'static str) -> CursorGuard {
+        CursorGuard {
+            seen: HashSet::new(),
+            hasher: RandomState::new(),
+            what,
+        }
     }
 
     /// Accepts `cursor` as the next one to follow, or refuses one already followed (the
@@ -127,9 +133,10 @@ impl CursorGuard {
             Ok(())
         } else {
             Err(format!(
-                "the provider sent a cursor it had already sent ({} cursors followed): \
+                "the provider sent a {what} it had already sent ({} {what}s followed): \
                  following it would loop; stopped",
-                self.seen.len()
+                self.seen.len(),
+                what = self.what,
             ))
         }
     }
@@ -238,7 +245,7 @@ mod tests {
 
     #[test]
     fn a_cursor_seen_before_is_refused_even_after_others() {
-        let mut guard = CursorGuard::new();
+        let mut guard = CursorGuard::new("cursor");
         assert!(guard.check("c1").is_ok());
         assert!(guard.check("c2").is_ok());
         assert!(guard.check("c3").is_ok());

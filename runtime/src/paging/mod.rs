@@ -1,7 +1,7 @@
 //! Paging: turning an endpoint and its parameters into a stream of records across every
 //! page, with memory bounded by the pages in flight.
 //!
-//! Each pagination kind (numbered pages, cursors) has its own module producing a stream
+//! Each pagination kind (numbered pages, cursors, next-page links) has its own module producing a stream
 //! of pages; [`raw_records`]
 //! flattens pages into records, and [`customers`] / [`decoded`] decode them one by one so
 //! that a bad record is reported (or, strict, fatal) without losing the rest. Every page
@@ -13,7 +13,9 @@
 
 mod cursor;
 pub mod guard;
+mod next_url;
 mod page_number;
+mod walk;
 
 use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
 use crate::error::{Error, RecordError};
@@ -66,7 +68,14 @@ pub fn raw_records_after(
         Pagination::PageNumber(paging) => {
             page_number::pages(executor, endpoint, paging, params, max_pages, pages_done)
         }
-        Pagination::Cursor(paging) => cursor::pages(executor, endpoint, paging, params),
+        Pagination::Cursor(paging) => skip_pages(
+            cursor::pages(executor, endpoint, paging, params),
+            pages_done,
+        ),
+        Pagination::NextUrl(paging) => skip_pages(
+            next_url::pages(executor, endpoint, paging, params),
+            pages_done,
+        ),
     };
     let records = guard::checked(pages, endpoint, max_pages)
         .flat_map(|page| match page {
@@ -156,6 +165,22 @@ fn decode_each<T: Send + 'static>(
         std::future::ready(out)
     });
     until_error(records)
+}
+
+/// Drops the first `pages_done` pages of a pager that cannot start in the middle: the
+/// way to a cursor or link runs through every page before it, so a resumed stream
+/// fetches those again but yields none of their records. Errors pass.
+fn skip_pages(pages: PageStream, pages_done: u64) -> PageStream {
+    let mut delivered_before = pages_done;
+    pages
+        .filter(move |page| {
+            let skip = page.is_ok() && delivered_before > 0;
+            if skip {
+                delivered_before -= 1;
+            }
+            std::future::ready(!skip)
+        })
+        .boxed()
 }
 
 /// Ends `stream` right after its first error, without polling it again, and drops it
