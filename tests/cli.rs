@@ -50,7 +50,7 @@ fn default_sync_uses_the_sandbox_and_prints_the_golden_customers_as_json_lines()
     );
     assert!(stderr.contains("sandbox at http://127.0.0.1:"), "{stderr}");
     assert!(
-        stderr.contains("6 customers from tourwell (0 record errors)"),
+        stderr.contains("6 customers from tourwell (0 record errors) in 1 page, "),
         "{stderr}"
     );
 

@@ -110,11 +110,12 @@ async fn sync(provider: &'static ProviderInfo, args: SyncArgs) -> Result<u8, Fai
         None => String::new(),
     };
     eprintln!(
-        "custkit: {} customers from {} ({} record errors{unchanged}) in {} pages, {:.2}s",
+        "custkit: {} customers from {} ({} record errors{unchanged}) in {} page{}, {:.2}s",
         run.outcome.records,
         provider.name,
         run.outcome.errors,
         run.pages,
+        if run.pages == 1 { "" } else { "s" },
         started.elapsed().as_secs_f64()
     );
     if let Some(failure) = run.failure {
