@@ -386,3 +386,21 @@ async fn airbyte_incremental_reads_continue_from_the_cursor_in_state() {
     all.extend(second);
     validate(&python, &dir, "incremental.jsonl", &all);
 }
+
+#[test]
+fn the_sandbox_lists_newest_first_instead_of_filtering_by_the_sort_value() {
+    // The sort parameters order the sandbox's records; before, LadiFlow's
+    // `sort.updated_at=DESC` was taken for a filter on `updated_at` and matched nothing.
+    let dir = tempfile::tempdir().unwrap();
+    for provider in ["ladiflow", "clopos"] {
+        let output = custkit(dir.path())
+            .args(["sync", provider, "--sandbox-records", "30"])
+            .args(["--since", "2020-01-01T00:00:00Z"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{provider}: {stderr}");
+        assert_eq!(synced_ids(&output).len(), 30, "{provider}: {stderr}");
+        assert!(!stderr.contains("does not filter"), "{provider}: {stderr}");
+    }
+}

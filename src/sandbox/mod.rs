@@ -14,6 +14,7 @@
 mod auth;
 mod filter;
 mod names;
+mod order;
 mod paging;
 mod synth;
 
@@ -214,7 +215,7 @@ impl Dataset {
         let filterable = endpoint
             .params
             .iter()
-            .filter(|param| filter::filters(param))
+            .filter(|param| filter::filters(param) && !order::is_order_param(endpoint, param.name))
             .filter_map(|param| {
                 let named = examples
                     .iter()
@@ -334,7 +335,9 @@ async fn serve(
     for (name, value) in &given {
         if let Some((_, lookup)) = dataset.filterable.iter().find(|(known, _)| known == name) {
             filters.push((lookup.clone(), *name, value.as_str()));
-        } else if !paging::is_paging_param(dataset.endpoint, name) {
+        } else if !paging::is_paging_param(dataset.endpoint, name)
+            && !order::is_order_param(dataset.endpoint, name)
+        {
             let first = shared
                 .reported
                 .lock()
@@ -364,6 +367,12 @@ async fn serve(
             })
         }))
     };
+    let matching: Box<dyn Iterator<Item = usize> + Send> =
+        if order::asks_newest_first(dataset.endpoint, &given) {
+            Box::new(order::newest_first(dataset.endpoint, matching, record).into_iter())
+        } else {
+            matching
+        };
     if dataset.endpoint.records.shape == RecordsShape::Object {
         let mut matching = matching;
         return match matching.next() {
