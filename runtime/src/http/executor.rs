@@ -266,16 +266,6 @@ impl Executor {
             .await
     }
 
-    /// The URL of `endpoint`'s first page with `params` (path parameters filled in, no
-    /// query): what relative next-page links resolve against.
-    pub fn endpoint_url(
-        &self,
-        endpoint: &'static EndpointSpec,
-        params: &Params,
-    ) -> Result<Url, Error> {
-        self.url(endpoint, params)
-    }
-
     async fn send_to(
         &self,
         endpoint: &'static EndpointSpec,
@@ -505,7 +495,13 @@ impl Executor {
         }
     }
 
-    fn url(&self, endpoint: &'static EndpointSpec, params: &Params) -> Result<Url, Error> {
+    /// The URL of `endpoint` with `params` (path parameters filled in, no query): what a
+    /// request adds its query to, and what relative next-page links resolve against.
+    pub(crate) fn url(
+        &self,
+        endpoint: &'static EndpointSpec,
+        params: &Params,
+    ) -> Result<Url, Error> {
         let mut path = endpoint.path.to_string();
         for (name, value) in params.at(Location::Path) {
             let encoded: String =

@@ -10,7 +10,6 @@ use super::{extract_records, PageStream};
 use crate::endpoint::{EndpointSpec, NextUrl};
 use crate::error::Error;
 use crate::http::{Executor, Params};
-use crate::json_path;
 use crate::record::RawRecord;
 use std::sync::Arc;
 use url::Url;
@@ -46,7 +45,7 @@ impl Step for LinkStep {
         let page = walk.page;
         let (current, response) = match walk.next.take() {
             None => {
-                let url = walk.executor.endpoint_url(endpoint, &walk.params)?;
+                let url = walk.executor.url(endpoint, &walk.params)?;
                 let response = walk
                     .executor
                     .send(endpoint, &walk.params, &[], page)
@@ -68,15 +67,8 @@ impl Step for LinkStep {
             page,
             reason,
         };
-        let root = response.json(endpoint)?;
-        let link = json_path::lookup_as::<Option<String>>(root, paging.next)
-            .map_err(|reason| Error::Response {
-                provider: endpoint.provider,
-                endpoint: endpoint.name,
-                page,
-                reason,
-            })?
-            .flatten()
+        let link = response
+            .lookup_as::<String>(endpoint, paging.next)?
             .filter(|link| !link.trim().is_empty());
         let Some(link) = link else {
             walk.done = true;
