@@ -106,6 +106,7 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
         incremental_rules(checker, key, endpoint, incremental);
     }
     if let Some(pagination) = &endpoint.pagination {
+        let paging_key = format!("{key}.pagination");
         match pagination {
             Pagination::Cursor {
                 param,
@@ -113,7 +114,6 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                 has_more,
                 page_size,
             } => {
-                let paging_key = format!("{key}.pagination");
                 if let Some((owner, _)) = wire_names.iter().find(|(_, existing)| existing == param)
                 {
                     checker.error_value(
@@ -125,25 +125,18 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                     );
                 }
                 for (what, path) in [("next", Some(next)), ("has_more", has_more.as_ref())] {
-                    if path.is_some_and(|p| p.is_empty() || p.split('.').any(str::is_empty)) {
-                        checker.error_value(
-                            &format!("{paging_key}.{what}"),
-                            Diagnostic::new(format!(
-                                "`{what}` must be a dotted path such as `pagination.next_cursor`"
-                            )),
-                        );
-                    }
+                    check_dotted_path(
+                        checker,
+                        &paging_key,
+                        what,
+                        path.map(String::as_str),
+                        "pagination.next_cursor",
+                    );
                 }
                 check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
             Pagination::NextUrl { next, page_size } => {
-                let paging_key = format!("{key}.pagination");
-                if next.is_empty() || next.split('.').any(str::is_empty) {
-                    checker.error_value(
-                        &format!("{paging_key}.next"),
-                        Diagnostic::new("`next` must be a dotted path such as `links.next`"),
-                    );
-                }
+                check_dotted_path(checker, &paging_key, "next", Some(next), "links.next");
                 check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
             Pagination::PageNumber {
@@ -153,7 +146,6 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                 page_size,
                 start: _,
             } => {
-                let paging_key = format!("{key}.pagination");
                 if let Some((owner, _)) = wire_names.iter().find(|(_, existing)| existing == param)
                 {
                     checker.error_value(
@@ -187,25 +179,20 @@ fn endpoint_rules(checker: &mut Checker<'_>, key: &str, endpoint: &Endpoint) {
                             .hint("add `page_size: { param: limit, default: 50 }`"),
                     );
                 }
-                if let Some(path) = total {
-                    if path.is_empty() || path.split('.').any(str::is_empty) {
-                        checker.error_value(
-                            &format!("{paging_key}.total"),
-                            Diagnostic::new("`total` must be a dotted path such as `meta.total`"),
-                        );
-                    }
-                }
-                if last_page
-                    .as_deref()
-                    .is_some_and(|path| path.is_empty() || path.split('.').any(str::is_empty))
-                {
-                    checker.error_value(
-                        &format!("{paging_key}.last_page"),
-                        Diagnostic::new(
-                            "`last_page` must be a dotted path such as `meta.last_page`",
-                        ),
-                    );
-                }
+                check_dotted_path(
+                    checker,
+                    &paging_key,
+                    "total",
+                    total.as_deref(),
+                    "meta.total",
+                );
+                check_dotted_path(
+                    checker,
+                    &paging_key,
+                    "last_page",
+                    last_page.as_deref(),
+                    "meta.last_page",
+                );
                 check_page_size_default(checker, &paging_key, page_size.as_ref());
             }
         }
@@ -288,6 +275,24 @@ fn incremental_rules(
                 );
             }
         }
+    }
+}
+
+/// A response path of the pagination (`what`, when given) must be dotted keys, none empty.
+fn check_dotted_path(
+    checker: &mut Checker<'_>,
+    paging_key: &str,
+    what: &str,
+    path: Option<&str>,
+    example: &str,
+) {
+    if path.is_some_and(|path| path.is_empty() || path.split('.').any(str::is_empty)) {
+        checker.error_value(
+            &format!("{paging_key}.{what}"),
+            Diagnostic::new(format!(
+                "`{what}` must be a dotted path such as `{example}`"
+            )),
+        );
     }
 }
 
