@@ -114,30 +114,13 @@ impl Response {
         })
     }
 
-    /// The value at `path` in the body (see [`json_path::lookup_in`](crate::json_path::lookup_in)),
-    /// found in one pass that also checks the body is JSON. A body that is not JSON fails
-    /// as in [`json`](Response::json).
-    pub fn lookup(
-        &self,
-        endpoint: &EndpointSpec,
-        path: &[&str],
-    ) -> Result<Option<&RawValue>, Error> {
-        crate::json_path::lookup_in(&self.body, path)
-            .map_err(|reason| self.shape_error(endpoint, reason))
-    }
-
-    /// The value at `path` in the body, deserialized (see [`lookup`](Response::lookup)).
-    pub fn lookup_as<'a, T: serde::Deserialize<'a>>(
-        &'a self,
-        endpoint: &EndpointSpec,
-        path: &[&str],
-    ) -> Result<Option<T>, Error> {
-        crate::json_path::lookup_in_as(&self.body, path)
-            .map_err(|reason| self.shape_error(endpoint, reason))
+    /// The body's text.
+    pub(crate) fn body(&self) -> &str {
+        &self.body
     }
 
     /// Why a lookup failed: the body is not JSON, or its shape is not the spec's.
-    fn shape_error(&self, endpoint: &EndpointSpec, reason: String) -> Error {
+    pub(crate) fn shape_error(&self, endpoint: &EndpointSpec, reason: String) -> Error {
         match self.json(endpoint) {
             Err(not_json) => not_json,
             Ok(_) => Error::Response {
@@ -147,6 +130,15 @@ impl Response {
                 reason,
             },
         }
+    }
+}
+
+/// A body as text. UTF-8 is checked in place (no copy); a body that is not UTF-8 has its
+/// invalid bytes replaced, so what it says can still be described.
+fn body_text(bytes: bytes::Bytes) -> String {
+    match String::from_utf8(Vec::from(bytes)) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
     }
 }
 
@@ -362,7 +354,7 @@ impl Executor {
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = response.headers().clone();
-        let body = response.text().await.map_err(transport)?;
+        let body = body_text(response.bytes().await.map_err(transport)?);
         tracing::debug!(
             bytes = body.len(),
             elapsed_ms = millis(started.elapsed()),

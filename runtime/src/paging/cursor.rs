@@ -3,9 +3,10 @@
 //! are no more (`has_more: false`) or gives no cursor. A cursor seen before is an error,
 //! not an endless loop.
 
+use super::page::Page;
 use super::page_number::set_paging_param;
 use super::walk::{self, Step, Walk};
-use super::{extract_records, PageStream};
+use super::PageStream;
 use crate::endpoint::{Cursor, EndpointSpec};
 use crate::error::Error;
 use crate::http::{Executor, Location, ParamValue, Params};
@@ -56,7 +57,7 @@ impl Step for CursorStep {
         }
         let page = walk.page;
         let response = walk.executor.send(endpoint, &params, &[], page).await?;
-        let records = extract_records(endpoint, &response)?;
+        let read = Page::read(endpoint, &response, [Some(paging.next), paging.has_more])?;
         let shape_error = |reason: String| Error::Response {
             provider: endpoint.provider,
             endpoint: endpoint.name,
@@ -64,12 +65,10 @@ impl Step for CursorStep {
             reason,
         };
         let more = match paging.has_more {
-            Some(path) => response.lookup_as::<bool>(endpoint, path)?.unwrap_or(false),
+            Some(_) => read.value::<bool>(1)?.unwrap_or(false),
             None => true,
         };
-        let next = response
-            .lookup_as::<String>(endpoint, paging.next)?
-            .filter(|cursor| !cursor.is_empty());
+        let next = read.value::<String>(0)?.filter(|cursor| !cursor.is_empty());
         match next {
             Some(cursor) if more => match walk.seen.check(&cursor) {
                 Ok(()) => {
@@ -83,6 +82,6 @@ impl Step for CursorStep {
             },
             _ => walk.done = true,
         }
-        Ok(records)
+        Ok(read.records)
     }
 }

@@ -14,17 +14,18 @@
 mod cursor;
 pub mod guard;
 mod next_url;
+mod page;
 mod page_number;
 mod walk;
 
-use crate::endpoint::{EndpointSpec, Pagination, RecordsShape};
+use crate::endpoint::{EndpointSpec, Pagination};
 use crate::error::{Error, RecordError};
 use crate::http::{Executor, Params, Response};
 use crate::model::Customer;
 use crate::record::{RawRecord, RecordPosition};
 use futures::stream::{self, BoxStream, StreamExt};
+use page::Page;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use std::sync::Arc;
 
 /// A stream of records (or, on failure, one error that ends it).
@@ -200,49 +201,8 @@ fn until_error<T: Send + 'static>(
 /// The records of one response body, as owned JSON texts (also how tests and the sandbox
 /// read example responses).
 pub fn extract_records(
-    endpoint: &EndpointSpec,
+    endpoint: &'static EndpointSpec,
     response: &Response,
 ) -> Result<Vec<RawRecord>, Error> {
-    let page = response.page;
-    let shape_error = |reason: String| Error::Response {
-        provider: endpoint.provider,
-        endpoint: endpoint.name,
-        page,
-        reason,
-    };
-    let Some(found) = response.lookup(endpoint, endpoint.records.path)? else {
-        return Ok(Vec::new());
-    };
-    let is_array = found.get().trim_start().starts_with('[');
-    let items: Vec<&RawValue> = match (endpoint.records.shape, is_array) {
-        (RecordsShape::Array | RecordsShape::ArrayOrObject, true) => {
-            serde_json::from_str(found.get()).map_err(|error| {
-                shape_error(format!(
-                    "records at `{}`: {error}",
-                    endpoint.records.path.join(".")
-                ))
-            })?
-        }
-        (RecordsShape::Object | RecordsShape::ArrayOrObject, false) => vec![found],
-        (RecordsShape::Array, false) => {
-            return Err(shape_error(format!(
-                "expected an array of records at `{}`",
-                endpoint.records.path.join(".")
-            )))
-        }
-        (RecordsShape::Object, true) => {
-            return Err(shape_error(format!(
-                "expected one record object at `{}`",
-                endpoint.records.path.join(".")
-            )))
-        }
-    };
-    Ok(items
-        .into_iter()
-        .enumerate()
-        .map(|(index, json)| RawRecord {
-            position: RecordPosition { page, index },
-            json: json.to_owned(),
-        })
-        .collect())
+    Page::read(endpoint, response, []).map(|page| page.records)
 }

@@ -4,9 +4,10 @@
 //! go nowhere else) and only once (a link seen before would loop).
 
 use super::guard;
+use super::page::Page;
 use super::page_number::set_paging_param;
 use super::walk::{self, Step, Walk};
-use super::{extract_records, PageStream};
+use super::PageStream;
 use crate::endpoint::{EndpointSpec, NextUrl};
 use crate::error::Error;
 use crate::http::{Executor, Params};
@@ -60,19 +61,19 @@ impl Step for LinkStep {
                 (url, response)
             }
         };
-        let records = extract_records(endpoint, &response)?;
+        let read = Page::read(endpoint, &response, [Some(paging.next)])?;
         let paging_error = |reason: String| Error::Paging {
             provider: endpoint.provider,
             endpoint: endpoint.name,
             page,
             reason,
         };
-        let link = response
-            .lookup_as::<String>(endpoint, paging.next)?
+        let link = read
+            .value::<String>(0)?
             .filter(|link| !link.trim().is_empty());
         let Some(link) = link else {
             walk.done = true;
-            return Ok(records);
+            return Ok(read.records);
         };
         let followed =
             guard::next_page_url(walk.executor.base_url(), &current, &link).and_then(|url| {
@@ -89,6 +90,6 @@ impl Step for LinkStep {
                 walk.done = true;
             }
         }
-        Ok(records)
+        Ok(read.records)
     }
 }

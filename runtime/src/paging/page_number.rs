@@ -7,7 +7,8 @@
 //! way no page beyond `max_pages` is requested: paging ends there with an error. A resumed
 //! stream starts after the pages already delivered, and counts `max_pages` from there.
 
-use super::{extract_records, guard, PageStream};
+use super::page::Page;
+use super::{guard, PageStream};
 use crate::endpoint::{EndpointSpec, Method, PageNumber};
 use crate::error::Error;
 use crate::http::{Executor, Location, ParamValue, Params};
@@ -126,16 +127,22 @@ async fn fetch_page(
     }
     let page = number - paging.start + 1;
     let response = executor.send(endpoint, &params, &[], page).await?;
-    let records = extract_records(endpoint, &response)?;
-    let number_at = |path: &[&str]| response.lookup_as::<u64>(endpoint, path);
-    let last_page = match (paging.last_page, paging.total, size) {
-        (Some(path), _, _) => number_at(path)?,
-        (None, Some(path), Some(size)) => {
-            number_at(path)?.map(|total| paging.start + total.div_ceil(size.max(1)).max(1) - 1)
-        }
-        _ => None,
+    let counts_pages = paging.last_page.is_some();
+    let count_at = match (paging.last_page, size) {
+        (Some(path), _) => Some(path),
+        (None, Some(_)) => paging.total,
+        (None, None) => None,
     };
-    Ok((records, last_page))
+    let page = Page::read(endpoint, &response, [count_at])?;
+    let count = page.value::<u64>(0)?;
+    let last_page = match (counts_pages, size) {
+        (true, _) => count,
+        (false, Some(size)) => {
+            count.map(|total| paging.start + total.div_ceil(size.max(1)).max(1) - 1)
+        }
+        (false, None) => None,
+    };
+    Ok((page.records, last_page))
 }
 
 /// The page size requested: the caller's value of a declared size parameter, or the
