@@ -9,7 +9,7 @@ use crate::sink::{self, Outcome, OutputArgs, RunStatus, Sink, SinkError};
 use custkit::runtime::endpoint::EndpointSpec;
 use custkit::runtime::http::Params;
 use custkit::runtime::incremental::{self, ChangeFilter, Verdict};
-use custkit::runtime::{paging, Executor, RecordError};
+use custkit::runtime::{paging, Executor};
 use custkit::ProviderInfo;
 use futures::StreamExt;
 use std::path::PathBuf;
@@ -172,22 +172,12 @@ async fn pump(
     let mut older = 0;
     let mut failure = None;
     let mut pages = 0;
-    let mut stream = paging::raw_records(executor, endpoint, params);
+    let mut stream = paging::normalized(executor, endpoint, params);
     while let Some(item) = stream.next().await {
-        let record = match item {
-            Ok(record) => {
-                pages = pages.max(record.position.page);
-                record
-            }
-            Err(error) => {
-                failure = Some(Failure::from_runtime(&error));
-                break;
-            }
-        };
-        let customer = match (endpoint.normalize)(&record) {
-            Ok(customer) => customer,
-            Err(reason) => {
-                let error = RecordError::new(endpoint, &record, reason);
+        let (position, customer) = match item {
+            Ok(Ok(normalized)) => normalized,
+            Ok(Err(error)) => {
+                pages = pages.max(error.position.page);
                 errors += 1;
                 if strict {
                     failure = Some(Failure {
@@ -199,7 +189,12 @@ async fn pump(
                 progress.warn(&format!("warning: skipped {error}"));
                 continue;
             }
+            Err(error) => {
+                failure = Some(Failure::from_runtime(&error));
+                break;
+            }
         };
+        pages = pages.max(position.page);
         match filter.as_mut().map(|filter| filter.judge(&customer)) {
             None | Some(Verdict::Keep) => {}
             Some(Verdict::Older) => {
@@ -211,7 +206,7 @@ async fn pump(
         match sink.write(customer) {
             Ok(()) => {
                 records += 1;
-                progress.record(record.position.page);
+                progress.record(position.page);
             }
             Err(SinkError::Closed) => break,
             Err(SinkError::Failed(message)) => {

@@ -1,15 +1,17 @@
 //! Paging: turning an endpoint and its parameters into a stream of records across every
 //! page, with memory bounded by the pages in flight.
 //!
-//! Each pagination kind (numbered pages, cursors, next-page links) has its own module producing a stream
-//! of pages; [`raw_records`]
-//! flattens pages into records, and [`customers`] / [`decoded`] decode them one by one so
-//! that a bad record is reported (or, strict, fatal) without losing the rest. Every page
-//! stream passes through [`guard`], which stops loops, runaways and foreign links.
+//! Each pagination kind (numbered pages, cursors, next-page links) has its own module
+//! producing a stream of pages, each body read in one pass (`page.rs`). Every page stream
+//! passes through [`guard`], which stops loops, runaways and foreign links.
+//! [`raw_records`] flattens pages into records; [`normalized`], [`customers`] and
+//! [`decoded`] decode each record on its own, so that a bad record is reported (or,
+//! strict, fatal) without losing the rest. Decoding runs a page at a time on the tokio
+//! runtime's threads, several pages at once, so a sync uses more than one core.
 //!
-//! Streams are cancellation-safe: they spawn nothing, so dropping one mid-page cancels
-//! its requests in flight and leaves nothing running, and a page's records are yielded
-//! only after its response arrived whole, so everything already yielded is complete.
+//! Streams are cancellation-safe: dropping one mid-page cancels its requests in flight
+//! and aborts the page decoding it spawned, and a page's records are yielded only after
+//! its response arrived whole, so everything already yielded is complete.
 
 mod cursor;
 pub mod guard;
@@ -54,11 +56,29 @@ pub fn raw_records_after(
     params: Params,
     pages_done: u64,
 ) -> RecordStream<RawRecord> {
+    let sync_timeout = executor.config.sync_timeout;
+    let records = pages_after(executor, endpoint, params, pages_done)
+        .flat_map(|page| match page {
+            Ok(records) => stream::iter(records.into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::once(async move { Err(error) }).right_stream(),
+        })
+        .boxed();
+    with_deadline(records, endpoint, sync_timeout)
+}
+
+/// Every page of `endpoint` after the first `pages_done`, guarded against loops and
+/// runaways. Parameters are validated first: a broken rule is the only item, and nothing
+/// is sent.
+fn pages_after(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+    pages_done: u64,
+) -> PageStream {
     if let Err(error) = params.validate(endpoint) {
         return stream::once(async move { Err(error) }).boxed();
     }
     let max_pages = executor.config.max_pages.or(endpoint.max_pages);
-    let sync_timeout = executor.config.sync_timeout;
     let pages: PageStream = match &endpoint.pagination {
         Pagination::None if pages_done > 0 => stream::empty().boxed(),
         Pagination::None => stream::once(async move {
@@ -78,28 +98,51 @@ pub fn raw_records_after(
             pages_done,
         ),
     };
-    let records = guard::checked(pages, endpoint, max_pages)
-        .flat_map(|page| match page {
-            Ok(records) => stream::iter(records.into_iter().map(Ok)).left_stream(),
-            Err(error) => stream::once(async move { Err(error) }).right_stream(),
-        })
-        .boxed();
-    match sync_timeout {
-        Some(limit) => guard::deadline(records, endpoint, limit),
-        None => records,
+    guard::checked(pages, endpoint, max_pages)
+}
+
+/// `stream`, ended by [`Error::SyncTimeout`] when the client has a whole-sync limit.
+fn with_deadline<T: Send + 'static>(
+    stream: RecordStream<T>,
+    endpoint: &'static EndpointSpec,
+    limit: Option<std::time::Duration>,
+) -> RecordStream<T> {
+    match limit {
+        Some(limit) => guard::deadline(stream, endpoint, limit),
+        None => stream,
     }
 }
 
-/// Every record of `endpoint`, normalized into [`Customer`]s.
+/// One record's outcome: where it was and what it became, or why it could not be
+/// decoded or normalized (the stream goes on after such a record).
+pub type Decoded<T> = Result<(RecordPosition, T), RecordError>;
+
+/// Every record of `endpoint` normalized into a [`Customer`], each with its position; a
+/// record that fails is an `Err` item for the caller to report, and the stream goes on.
+/// Errors that end the stream (transport, paging) are the outer `Err`.
+///
+/// Pages are normalized on the runtime's threads, several at once (the client's
+/// concurrency), and their records yielded in order.
+pub fn normalized(
+    executor: Arc<Executor>,
+    endpoint: &'static EndpointSpec,
+    params: Params,
+) -> RecordStream<Decoded<Customer>> {
+    decode_pages(executor, endpoint, params, 0, endpoint.normalize)
+}
+
+/// Every record of `endpoint`, normalized into [`Customer`]s. A record that fails is
+/// handed to the client's `on_record_error` handler (or logged) and skipped; strict, it
+/// ends the stream.
 pub fn customers(
     executor: Arc<Executor>,
     endpoint: &'static EndpointSpec,
     params: Params,
 ) -> RecordStream<Customer> {
-    let records = raw_records(executor.clone(), endpoint, params);
-    decode_each(&executor, endpoint, records, move |record| {
-        (endpoint.normalize)(record)
-    })
+    let records = decode_pages(executor.clone(), endpoint, params, 0, endpoint.normalize);
+    report_failed(&executor, records)
+        .map(|item| item.map(|(_, customer)| customer))
+        .boxed()
 }
 
 /// Like [`customers`], resuming after `pages_done` delivered pages (see
@@ -110,58 +153,125 @@ pub fn customers_after(
     params: Params,
     pages_done: u64,
 ) -> RecordStream<(RecordPosition, Customer)> {
-    let records = raw_records_after(executor.clone(), endpoint, params, pages_done);
-    decode_each(&executor, endpoint, records, move |record| {
-        (endpoint.normalize)(record).map(|customer| (record.position, customer))
-    })
+    let records = decode_pages(
+        executor.clone(),
+        endpoint,
+        params,
+        pages_done,
+        endpoint.normalize,
+    );
+    report_failed(&executor, records)
 }
 
-/// Every record of `endpoint`, decoded into the generated raw type `T`.
+/// Every record of `endpoint`, decoded into the generated raw type `T` (failures as in
+/// [`customers`]).
 pub fn decoded<T: DeserializeOwned + Send + 'static>(
     executor: Arc<Executor>,
     endpoint: &'static EndpointSpec,
     params: Params,
 ) -> RecordStream<T> {
-    let records = raw_records(executor.clone(), endpoint, params);
-    decode_each(&executor, endpoint, records, move |record| {
-        serde_json::from_str(record.json.get())
-            .map_err(|error| crate::record::decode_reason(&error))
-    })
+    let records = decode_pages(executor.clone(), endpoint, params, 0, decode_raw::<T>);
+    report_failed(&executor, records)
+        .map(|item| item.map(|(_, record)| record))
+        .boxed()
 }
 
-fn decode_each<T: Send + 'static>(
-    executor: &Executor,
+fn decode_raw<T: DeserializeOwned>(record: &RawRecord) -> Result<T, String> {
+    serde_json::from_str(record.json.get()).map_err(|error| crate::record::decode_reason(&error))
+}
+
+/// Every record after the first `pages_done` pages, each page decoded by `decode` on the
+/// runtime's threads while the next pages are fetched; pages are yielded in order.
+fn decode_pages<T: Send + 'static>(
+    executor: Arc<Executor>,
     endpoint: &'static EndpointSpec,
-    records: RecordStream<RawRecord>,
-    decode: impl Fn(&RawRecord) -> Result<T, String> + Send + 'static,
-) -> RecordStream<T> {
+    params: Params,
+    pages_done: u64,
+    decode: fn(&RawRecord) -> Result<T, String>,
+) -> RecordStream<Decoded<T>> {
+    let concurrency = executor.config.concurrency;
+    let sync_timeout = executor.config.sync_timeout;
+    let records = pages_after(executor, endpoint, params, pages_done)
+        .map(move |page| async move {
+            let records = page?;
+            Ok(off_thread(move || decode_page(endpoint, records, decode)).await)
+        })
+        .buffered(concurrency)
+        .flat_map(|page| match page {
+            Ok(decoded) => stream::iter(decoded.into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::once(async move { Err(error) }).right_stream(),
+        });
+    with_deadline(until_error(records), endpoint, sync_timeout)
+}
+
+fn decode_page<T>(
+    endpoint: &'static EndpointSpec,
+    records: Vec<RawRecord>,
+    decode: fn(&RawRecord) -> Result<T, String>,
+) -> Vec<Decoded<T>> {
+    records
+        .into_iter()
+        .map(|record| match decode(&record) {
+            Ok(value) => Ok((record.position, value)),
+            Err(reason) => Err(RecordError::new(endpoint, &record, reason)),
+        })
+        .collect()
+}
+
+/// Runs `work` (one page's decoding) as a task of the current tokio runtime, so pages
+/// are decoded on the runtime's threads, in parallel with each other and with fetching;
+/// inline when there is no runtime. Dropping the future aborts the task.
+async fn off_thread<R: Send + 'static>(work: impl FnOnce() -> R + Send + 'static) -> R {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return work();
+    };
+    let mut task = AbortOnDrop(runtime.spawn(async move { work() }));
+    match (&mut task.0).await {
+        Ok(done) => done,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Cancelled: only a runtime shutting down cancels a task it still runs, and then
+        // this future is about to be dropped with it.
+        Err(_) => std::future::pending().await,
+    }
+}
+
+/// Aborts a spawned task when dropped: a dropped stream leaves no page decoding behind.
+struct AbortOnDrop<R>(tokio::task::JoinHandle<R>);
+
+impl<R> Drop for AbortOnDrop<R> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The records of `records` that decoded; each failed one is handed to the client's
+/// `on_record_error` handler (or logged as a warning) and skipped, or, strict, ends the
+/// stream.
+fn report_failed<T: Send + 'static>(
+    executor: &Executor,
+    records: RecordStream<Decoded<T>>,
+) -> RecordStream<(RecordPosition, T)> {
     let strict = executor.config.strict;
     let handler = executor.config.on_record_error.clone();
     let records = records.filter_map(move |item| {
         let out = match item {
             Err(error) => Some(Err(error)),
-            Ok(record) => match decode(&record) {
-                Ok(value) => Some(Ok(value)),
-                Err(reason) => {
-                    let error = RecordError::new(endpoint, &record, reason);
-                    if strict {
-                        Some(Err(Error::Record(error)))
-                    } else {
-                        match &handler {
-                            Some(handler) => handler(&error),
-                            None => tracing::warn!(
-                                provider = error.provider,
-                                endpoint = error.endpoint,
-                                page = error.position.page,
-                                index = error.position.index,
-                                reason = %error.reason,
-                                "skipped a record"
-                            ),
-                        }
-                        None
-                    }
+            Ok(Ok(decoded)) => Some(Ok(decoded)),
+            Ok(Err(error)) if strict => Some(Err(Error::Record(error))),
+            Ok(Err(error)) => {
+                match &handler {
+                    Some(handler) => handler(&error),
+                    None => tracing::warn!(
+                        provider = error.provider,
+                        endpoint = error.endpoint,
+                        page = error.position.page,
+                        index = error.position.index,
+                        reason = %error.reason,
+                        "skipped a record"
+                    ),
                 }
-            },
+                None
+            }
         };
         std::future::ready(out)
     });
