@@ -13,7 +13,8 @@
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::{Regex, RegexBuilder};
-use std::sync::{Arc, RwLock};
+use std::cell::RefCell;
+use std::sync::RwLock;
 
 /// `phonenumber`'s bounds on the length of a national significant number.
 const MIN_NATIONAL_LENGTH: usize = 2;
@@ -218,24 +219,43 @@ fn anchored_optional(pattern: Option<&str>) -> Option<Option<Regex>> {
 
 /// The compiled rules of `region`, compiled on first use. A list, not a map: a sync
 /// meets a handful of regions, and comparing two-letter ids beats hashing them.
-fn rules_for(region: &str) -> Option<Arc<RegionRules>> {
-    static RULES: RwLock<Vec<(String, Arc<RegionRules>)>> = RwLock::new(Vec::new());
-    let find = |rules: &[(String, Arc<RegionRules>)]| {
-        rules
-            .iter()
-            .find(|(id, _)| id == region)
-            .map(|(_, rules)| rules.clone())
-    };
-    if let Some(rules) = find(&RULES.read().ok()?) {
+/// `region`'s rules, compiled on first use and kept for the life of the process (there
+/// are about 250 regions). Each thread remembers the regions it has used, so the common
+/// lookup takes no lock and touches no memory another thread writes: records are
+/// normalized on several threads at once.
+fn rules_for(region: &str) -> Option<&'static RegionRules> {
+    thread_local! {
+        static USED: RefCell<Vec<(String, &'static RegionRules)>> = const { RefCell::new(Vec::new()) };
+    }
+    let near = USED.with_borrow(|used| find(used, region));
+    if near.is_some() {
+        return near;
+    }
+    let rules = shared_rules_for(region)?;
+    USED.with_borrow_mut(|used| used.push((region.to_string(), rules)));
+    Some(rules)
+}
+
+fn shared_rules_for(region: &str) -> Option<&'static RegionRules> {
+    static COMPILED: RwLock<Vec<(String, &'static RegionRules)>> = RwLock::new(Vec::new());
+    if let Some(rules) = find(&COMPILED.read().ok()?, region) {
         return Some(rules);
     }
-    let compiled = Arc::new(RegionRules::compile(DATABASE.by_id(region)?)?);
-    let mut rules = RULES.write().ok()?;
-    if let Some(existing) = find(&rules) {
+    let mut compiled = COMPILED.write().ok()?;
+    if let Some(existing) = find(&compiled, region) {
         return Some(existing);
     }
-    rules.push((region.to_string(), compiled.clone()));
-    Some(compiled)
+    let rules: &'static RegionRules =
+        Box::leak(Box::new(RegionRules::compile(DATABASE.by_id(region)?)?));
+    compiled.push((region.to_string(), rules));
+    Some(rules)
+}
+
+fn find(rules: &[(String, &'static RegionRules)], region: &str) -> Option<&'static RegionRules> {
+    rules
+        .iter()
+        .find(|(id, _)| id == region)
+        .map(|(_, rules)| *rules)
 }
 
 #[cfg(test)]

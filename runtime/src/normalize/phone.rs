@@ -2,6 +2,7 @@
 
 use crate::model::Phone;
 use phonenumber::{country, Mode};
+use std::cell::RefCell;
 
 /// A phone from a number and an optional separate country calling code (`"+84"`), with
 /// `default_region` (ISO 3166 alpha-2, from the spec) for national numbers without one.
@@ -39,12 +40,36 @@ fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) 
     phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
 }
 
+/// How many calling codes a thread remembers.
+const REMEMBERED_CODES: usize = 32;
+
+/// The first region of a country calling code (`"+84"`: Vietnam). Each thread
+/// remembers the first codes it sees (a provider uses a few): the metadata lookup
+/// allocates.
 fn region_of_calling_code(code: &str) -> Option<country::Id> {
+    thread_local! {
+        static SEEN: RefCell<Vec<(u16, Option<country::Id>)>> = const { RefCell::new(Vec::new()) };
+    }
     let digits: u16 = code.trim().trim_start_matches('+').parse().ok()?;
-    phonenumber::metadata::DATABASE
-        .by_code(&digits)?
+    let seen = SEEN.with_borrow(|seen| {
+        seen.iter()
+            .find(|(code, _)| *code == digits)
+            .map(|(_, region)| *region)
+    });
+    if let Some(region) = seen {
+        return region;
+    }
+    let region = phonenumber::metadata::DATABASE
+        .by_code(&digits)
         .into_iter()
-        .find_map(|metadata| metadata.id().parse::<country::Id>().ok())
+        .flatten()
+        .find_map(|metadata| metadata.id().parse::<country::Id>().ok());
+    SEEN.with_borrow_mut(|seen| {
+        if seen.len() < REMEMBERED_CODES {
+            seen.push((digits, region));
+        }
+    });
+    region
 }
 
 #[cfg(test)]
