@@ -37,7 +37,7 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Strin
     {
         return None;
     }
-    let national = strip_national_prefix(&rules, number);
+    let national = strip_national_prefix(rules, number);
     if national.len() < MIN_NATIONAL_LENGTH || national.len() > MAX_NATIONAL_LENGTH {
         return Some(None);
     }
@@ -50,7 +50,7 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Strin
     {
         return Some(None);
     }
-    Some(is_valid(&rules, national).then(|| {
+    Some(is_valid(rules, national).then(|| {
         let mut e164 = String::with_capacity(1 + rules.code_text.len() + national.len());
         e164.push('+');
         e164.push_str(&rules.code_text);
