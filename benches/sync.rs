@@ -83,6 +83,8 @@ fn usage(message: &str) -> ! {
 struct Run {
     records: u64,
     seconds: f64,
+    /// CPU time the client used (user + system, all threads), where `/proc` has it.
+    cpu_seconds: Option<f64>,
     peak_rss_kb: Option<u64>,
 }
 
@@ -110,8 +112,8 @@ fn parent() {
         options.records
     );
     println!(
-        "{:>8}  {:<14} {:>10} {:>12} {:>14}",
-        "per_page", "client", "seconds", "records/s", "peak RSS (MB)"
+        "{:>8}  {:<14} {:>10} {:>12} {:>16} {:>14}",
+        "per_page", "client", "seconds", "records/s", "CPU µs/record", "peak RSS (MB)"
     );
     for &per_page in &options.page_sizes {
         let base_url = format!("http://{address}/{}/{per_page}", options.records);
@@ -121,9 +123,12 @@ fn parent() {
             let rate = run.records as f64 / run.seconds;
             rates.push(rate);
             println!(
-                "{per_page:>8}  {kind:<14} {:>10.2} {:>12.0} {:>14}",
+                "{per_page:>8}  {kind:<14} {:>10.2} {:>12.0} {:>16} {:>14}",
                 run.seconds,
                 rate,
+                run.cpu_seconds
+                    .map(|cpu| format!("{:.1}", cpu * 1e6 / run.records as f64))
+                    .unwrap_or_else(|| "n/a".into()),
                 run.peak_rss_kb
                     .map(|kb| format!("{:.1}", kb as f64 / 1024.0))
                     .unwrap_or_else(|| "n/a".into())
@@ -163,6 +168,7 @@ fn run_child(exe: &std::path::Path, kind: &str, base_url: &str, records: u64) ->
         seconds: field("seconds")
             .and_then(|n| n.parse().ok())
             .expect("child reports seconds"),
+        cpu_seconds: field("cpu_seconds").and_then(|n| n.parse().ok()),
         peak_rss_kb: field("peak_rss_kb").and_then(|n| n.parse().ok()),
     }
 }
@@ -245,10 +251,13 @@ fn child(kind: &str) {
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(records, expected, "{kind}: every record, once");
     assert_eq!(id_sum, expected * (expected + 1) / 2, "{kind}: ids 1..=n");
+    let cpu = cpu_seconds()
+        .map(|cpu| format!(" cpu_seconds={cpu:.3}"))
+        .unwrap_or_default();
     let rss = peak_rss_kb()
         .map(|kb| format!(" peak_rss_kb={kb}"))
         .unwrap_or_default();
-    println!("records={records} seconds={seconds:.3}{rss}");
+    println!("records={records} seconds={seconds:.3}{cpu}{rss}");
 }
 
 /// The generated client, as a user would call it.
@@ -295,6 +304,17 @@ async fn hand_written_client(base_url: &str) -> (u64, u64) {
         id_sum += page.data.iter().map(|c| c.id as u64).sum::<u64>();
     }
     (count, id_sum)
+}
+
+/// The CPU time this process has used, user and system, from `/proc/self/stat`
+/// (`utime` and `stime`, in clock ticks of 1/100 s: the Linux `USER_HZ`).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |index: usize| fields.get(index)?.parse::<u64>().ok();
+    // utime and stime are fields 14 and 15 of the line; field 3 is the first here.
+    Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
 }
 
 /// This process's peak resident set (`VmHWM`), where `/proc` has it (Linux).
