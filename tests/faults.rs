@@ -95,6 +95,8 @@ enum Fault {
     TruncatedJson,
     /// Answers normally with these extra headers.
     Headers(&'static [(&'static str, &'static str)]),
+    /// `200` with this JSON body instead of the page.
+    Body(&'static str),
 }
 
 #[derive(Default)]
@@ -233,6 +235,7 @@ async fn serve_page(
         Some(Fault::TruncatedJson) => {
             json_response(StatusCode::OK, body[..body.len() / 2].to_string())
         }
+        Some(Fault::Body(body)) => json_response(StatusCode::OK, body.to_string()),
     }
 }
 
@@ -513,6 +516,45 @@ async fn bodies_that_are_not_json_are_clear_errors() {
             "{message}"
         );
         assert!(message.contains(reason), "{fault:?}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn json_of_another_shape_than_the_spec_says_is_a_clear_error() {
+    for (body, reason) in [
+        (
+            r#"{"data":{"id":1},"meta":{"last_page":3}}"#,
+            "expected an array of records at `data`",
+        ),
+        (
+            r#"{"data":"none","meta":{"last_page":3}}"#,
+            "expected an array of records at `data`",
+        ),
+        (r#"{"data":[],"meta":[3]}"#, "`meta` is not an object"),
+        (
+            r#"{"data":[],"meta":{"last_page":"three"}}"#,
+            "`meta.last_page`: invalid type",
+        ),
+        (r#"[{"id":1}]"#, "`` is not an object"),
+    ] {
+        let (mock, _script) = mock(Script::new(60).fault(2, &[Fault::Body(body)])).await;
+        let (customers, error) = drain(client(config(&mock.url())).list_customers().stream()).await;
+        assert_eq!(
+            ids(&customers),
+            expected_ids(0..25),
+            "{body}: page 1 stands"
+        );
+        let error = error.unwrap_or_else(|| panic!("{body} is an error"));
+        assert!(
+            matches!(error, Error::Response { page: 2, .. }),
+            "{body}: {error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains(reason), "{body}: {message}");
+        assert!(
+            !message.contains("three"),
+            "values are not quoted: {message}"
+        );
     }
 }
 

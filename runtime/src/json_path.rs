@@ -65,16 +65,20 @@ pub fn lookup_in_as<'a, T: Deserialize<'a>>(
     parse_found(lookup_in(text, path)?, path)
 }
 
-/// A found value deserialized; errors name the path.
+/// A found value deserialized; errors name the path but never quote the value.
 pub fn parse_found<'a, T: Deserialize<'a>>(
     found: Option<&'a RawValue>,
     path: &[&str],
 ) -> Result<Option<T>, String> {
     match found {
         None => Ok(None),
-        Some(raw) => serde_json::from_str(raw.get())
-            .map(Some)
-            .map_err(|error| format!("`{}`: {error}", path.join("."))),
+        Some(raw) => serde_json::from_str(raw.get()).map(Some).map_err(|error| {
+            format!(
+                "`{}`: {}",
+                path.join("."),
+                crate::record::redacted_reason(&error)
+            )
+        }),
     }
 }
 

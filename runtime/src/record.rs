@@ -52,16 +52,21 @@ impl fmt::Debug for RawRecord {
 /// serde_json's message without the offending value: "invalid type: string \"Nguyễn\",
 /// expected i64" would leak a name.
 pub fn decode_reason(error: &serde_json::Error) -> String {
+    format!(
+        "does not match the spec's record type: {} (column {})",
+        redacted_reason(error),
+        error.column()
+    )
+}
+
+/// serde_json's message with every quoted value redacted and without its position.
+pub fn redacted_reason(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let message = match message.find(" at line ") {
         Some(at) => &message[..at],
         None => &message,
     };
-    let redacted = redact_quoted(message);
-    format!(
-        "does not match the spec's record type: {redacted} (column {})",
-        error.column()
-    )
+    redact_quoted(message)
 }
 
 /// Replaces every `"..."` in serde's message, except backticked field names, by `"…"`:
