@@ -30,7 +30,7 @@ fn normalize_example(
     records
         .iter()
         .map(|record| {
-            let customer = (endpoint.normalize)(record).unwrap_or_else(|reason| {
+            let customer = (endpoint.normalize)(record.clone()).unwrap_or_else(|(_, reason)| {
                 panic!(
                     "{} record {}: {reason}",
                     provider.name, record.position.index

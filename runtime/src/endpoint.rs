@@ -35,8 +35,10 @@ pub struct EndpointSpec {
     pub one_of: &'static [&'static [&'static str]],
     /// The parameters the endpoint accepts.
     pub params: &'static [crate::http::ParamSpec],
-    /// Decodes and normalizes one record of this endpoint (generated from the spec).
-    pub normalize: fn(&crate::record::RawRecord) -> Result<crate::Customer, String>,
+    /// Decodes and normalizes one record of this endpoint (generated from the spec). The
+    /// record's text moves into `Customer::raw` (no copy); a record that fails comes
+    /// back with the reason.
+    pub normalize: crate::record::Normalizer,
 }
 
 /// Where records sit in a response body.

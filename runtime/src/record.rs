@@ -22,6 +22,7 @@ impl fmt::Display for RecordPosition {
 
 /// A record's JSON exactly as the provider sent it, not yet decoded. Decoding one record
 /// at a time is what lets a malformed record be reported while the stream goes on.
+#[derive(Clone)]
 pub struct RawRecord {
     /// Where it came from.
     pub position: RecordPosition,
@@ -39,6 +40,10 @@ impl RawRecord {
             .map_err(|error| RecordError::new(endpoint, self, decode_reason(&error)))
     }
 }
+
+/// Decodes and normalizes one record, whose text becomes `Customer::raw`; a record that
+/// fails is handed back with the reason, so it can be reported with its text.
+pub type Normalizer = fn(RawRecord) -> Result<crate::Customer, (RawRecord, String)>;
 
 /// Never prints the JSON: it is personal data.
 impl fmt::Debug for RawRecord {

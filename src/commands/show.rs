@@ -181,7 +181,7 @@ async fn show(args: ShowArgs) -> Result<u8, Failure> {
             },
             error => Failure::from_runtime(&error),
         })?;
-        let customer = (endpoint.normalize)(&record).map_err(|reason| Failure {
+        let customer = (endpoint.normalize)(record).map_err(|(record, reason)| Failure {
             code: exit::RECORD_ERRORS,
             message: RecordError::new(endpoint, &record, reason).to_string(),
         })?;

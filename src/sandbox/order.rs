@@ -50,7 +50,7 @@ pub fn newest_first(
                         position: RecordPosition { page: 1, index },
                         json,
                     };
-                    (endpoint.normalize)(&raw).ok()
+                    (endpoint.normalize)(raw).ok()
                 })
                 .and_then(|customer| incremental.cursor.of(&customer));
             (index, cursor)

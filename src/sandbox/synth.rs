@@ -48,7 +48,7 @@ pub fn normalize(endpoint: &EndpointSpec, record: &Value) -> Result<Customer, St
         position: RecordPosition { page: 1, index: 0 },
         json,
     };
-    (endpoint.normalize)(&raw)
+    (endpoint.normalize)(raw).map_err(|(_, reason)| reason)
 }
 
 impl Template {

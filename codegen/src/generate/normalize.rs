@@ -195,11 +195,28 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         }
 
         fn normalize_record(
-            record: &#rt::record::RawRecord,
-        ) -> ::core::result::Result<#rt::Customer, ::std::string::String> {
-            let raw: #view = #rt::__private::serde_json::from_str(record.json.get())
-                .map_err(|error| #rt::record::decode_reason(&error))?;
-            raw.normalize(record.json.clone()).map_err(|error| error.to_string())
+            record: #rt::record::RawRecord,
+        ) -> ::core::result::Result<
+            #rt::Customer,
+            (#rt::record::RawRecord, ::std::string::String),
+        > {
+            // The customer is built while the view borrows the record's text, with a
+            // stand-in for `raw`; the text itself moves in afterwards.
+            let normalized = match #rt::__private::serde_json::from_str::<#view>(record.json.get()) {
+                ::core::result::Result::Ok(raw) => raw
+                    .normalize(#rt::__private::serde_json::value::RawValue::NULL.to_owned())
+                    .map_err(|error| error.to_string()),
+                ::core::result::Result::Err(error) => {
+                    ::core::result::Result::Err(#rt::record::decode_reason(&error))
+                }
+            };
+            match normalized {
+                ::core::result::Result::Ok(mut customer) => {
+                    customer.raw = record.json;
+                    ::core::result::Result::Ok(customer)
+                }
+                ::core::result::Result::Err(reason) => ::core::result::Result::Err((record, reason)),
+            }
         }
     })
 }

@@ -176,8 +176,9 @@ pub fn decoded<T: DeserializeOwned + Send + 'static>(
         .boxed()
 }
 
-fn decode_raw<T: DeserializeOwned>(record: &RawRecord) -> Result<T, String> {
-    serde_json::from_str(record.json.get()).map_err(|error| crate::record::decode_reason(&error))
+fn decode_raw<T: DeserializeOwned>(record: RawRecord) -> Result<T, (RawRecord, String)> {
+    let decoded = serde_json::from_str(record.json.get());
+    decoded.map_err(|error| (record, crate::record::decode_reason(&error)))
 }
 
 /// Every record after the first `pages_done` pages, each page decoded by `decode` on the
@@ -187,7 +188,7 @@ fn decode_pages<T: Send + 'static>(
     endpoint: &'static EndpointSpec,
     params: Params,
     pages_done: u64,
-    decode: fn(&RawRecord) -> Result<T, String>,
+    decode: fn(RawRecord) -> Result<T, (RawRecord, String)>,
 ) -> RecordStream<Decoded<T>> {
     let concurrency = executor.config.concurrency;
     let sync_timeout = executor.config.sync_timeout;
@@ -207,13 +208,16 @@ fn decode_pages<T: Send + 'static>(
 fn decode_page<T>(
     endpoint: &'static EndpointSpec,
     records: Vec<RawRecord>,
-    decode: fn(&RawRecord) -> Result<T, String>,
+    decode: fn(RawRecord) -> Result<T, (RawRecord, String)>,
 ) -> Vec<Decoded<T>> {
     records
         .into_iter()
-        .map(|record| match decode(&record) {
-            Ok(value) => Ok((record.position, value)),
-            Err(reason) => Err(RecordError::new(endpoint, &record, reason)),
+        .map(|record| {
+            let position = record.position;
+            match decode(record) {
+                Ok(value) => Ok((position, value)),
+                Err((record, reason)) => Err(RecordError::new(endpoint, &record, reason)),
+            }
         })
         .collect()
 }
