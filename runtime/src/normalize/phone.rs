@@ -16,12 +16,18 @@ pub fn phone(
     kind: Option<&str>,
 ) -> Option<Phone> {
     let number = number?;
-    let raw = match &calling_code {
-        Some(code) if !number.starts_with('+') => format!("{code} {number}"),
-        _ => number.clone(),
+    let e164 = e164(&number, calling_code.as_deref(), default_region);
+    // The raw text reuses the strings it is made of.
+    let raw = match calling_code {
+        Some(mut code) if !number.starts_with('+') => {
+            code.push(' ');
+            code.push_str(&number);
+            code
+        }
+        _ => number,
     };
     Some(Phone {
-        e164: e164(&number, calling_code.as_deref(), default_region),
+        e164,
         raw,
         kind: kind.map(str::to_string),
     })
