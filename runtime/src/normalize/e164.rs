@@ -217,12 +217,11 @@ fn anchored_optional(pattern: Option<&str>) -> Option<Option<Regex>> {
     }
 }
 
-/// The compiled rules of `region`, compiled on first use. A list, not a map: a sync
-/// meets a handful of regions, and comparing two-letter ids beats hashing them.
 /// `region`'s rules, compiled on first use and kept for the life of the process (there
 /// are about 250 regions). Each thread remembers the regions it has used, so the common
 /// lookup takes no lock and touches no memory another thread writes: records are
-/// normalized on several threads at once.
+/// normalized on several threads at once. Lists, not maps: a sync meets a handful of
+/// regions, and comparing two-letter ids beats hashing them.
 fn rules_for(region: &str) -> Option<&'static RegionRules> {
     thread_local! {
         static USED: RefCell<Vec<(String, &'static RegionRules)>> = const { RefCell::new(Vec::new()) };

@@ -57,13 +57,18 @@ pub fn raw_records_after(
     pages_done: u64,
 ) -> RecordStream<RawRecord> {
     let sync_timeout = executor.config.sync_timeout;
-    let records = pages_after(executor, endpoint, params, pages_done)
-        .flat_map(|page| match page {
-            Ok(records) => stream::iter(records.into_iter().map(Ok)).left_stream(),
-            Err(error) => stream::once(async move { Err(error) }).right_stream(),
-        })
-        .boxed();
+    let records = flatten(pages_after(executor, endpoint, params, pages_done)).boxed();
     with_deadline(records, endpoint, sync_timeout)
+}
+
+/// The items of each page in turn; an error passes through.
+fn flatten<T: Send + 'static>(
+    pages: impl futures::Stream<Item = Result<Vec<T>, Error>> + Send + 'static,
+) -> impl futures::Stream<Item = Result<T, Error>> + Send + 'static {
+    pages.flat_map(|page| match page {
+        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Err(error) => stream::once(async move { Err(error) }).right_stream(),
+    })
 }
 
 /// Every page of `endpoint` after the first `pages_done`, guarded against loops and
@@ -139,8 +144,7 @@ pub fn customers(
     endpoint: &'static EndpointSpec,
     params: Params,
 ) -> RecordStream<Customer> {
-    let records = decode_pages(executor.clone(), endpoint, params, 0, endpoint.normalize);
-    report_failed(&executor, records)
+    report_failed(&executor, normalized(executor.clone(), endpoint, params))
         .map(|item| item.map(|(_, customer)| customer))
         .boxed()
 }
@@ -192,17 +196,13 @@ fn decode_pages<T: Send + 'static>(
 ) -> RecordStream<Decoded<T>> {
     let concurrency = executor.config.concurrency;
     let sync_timeout = executor.config.sync_timeout;
-    let records = pages_after(executor, endpoint, params, pages_done)
+    let pages = pages_after(executor, endpoint, params, pages_done)
         .map(move |page| async move {
             let records = page?;
             Ok(off_thread(move || decode_page(endpoint, records, decode)).await)
         })
-        .buffered(concurrency)
-        .flat_map(|page| match page {
-            Ok(decoded) => stream::iter(decoded.into_iter().map(Ok)).left_stream(),
-            Err(error) => stream::once(async move { Err(error) }).right_stream(),
-        });
-    with_deadline(until_error(records), endpoint, sync_timeout)
+        .buffered(concurrency);
+    with_deadline(until_error(flatten(pages)), endpoint, sync_timeout)
 }
 
 fn decode_page<T>(

@@ -77,23 +77,21 @@ fn records(
             ),
         )
     };
-    let items = match (endpoint.records.shape, found) {
-        (_, None) => Vec::new(),
-        (_, Some(Found::Items(items))) => items,
-        (_, Some(Found::NotArray)) => return Err(shape_error("an array of records")),
-        (shape, Some(Found::Value(value))) => match (shape, value.get().starts_with('[')) {
-            (RecordsShape::Object, true) => return Err(shape_error("one record object")),
-            (RecordsShape::Array | RecordsShape::ArrayOrObject, true) => {
-                serde_json::from_str(value.get()).map_err(|error| {
-                    response.shape_error(
-                        endpoint,
-                        format!("records at `{}`: {error}", endpoint.records.path.join(".")),
-                    )
-                })?
-            }
-            (RecordsShape::Array, false) => return Err(shape_error("an array of records")),
-            (RecordsShape::Object | RecordsShape::ArrayOrObject, false) => vec![value],
-        },
+    // `Items` answers `RecordsShape::Array`; `Value` the two shapes that allow an object.
+    let items = match found {
+        None => Vec::new(),
+        Some(Found::Items(items)) => items,
+        Some(Found::NotArray) => return Err(shape_error("an array of records")),
+        Some(Found::Value(value)) if !value.get().starts_with('[') => vec![value],
+        Some(Found::Value(_)) if endpoint.records.shape == RecordsShape::Object => {
+            return Err(shape_error("one record object"))
+        }
+        Some(Found::Value(value)) => serde_json::from_str(value.get()).map_err(|error| {
+            response.shape_error(
+                endpoint,
+                format!("records at `{}`: {error}", endpoint.records.path.join(".")),
+            )
+        })?,
     };
     let page = response.page;
     Ok(items

@@ -127,20 +127,15 @@ async fn fetch_page(
     }
     let page = number - paging.start + 1;
     let response = executor.send(endpoint, &params, &[], page).await?;
-    let counts_pages = paging.last_page.is_some();
-    let count_at = match (paging.last_page, size) {
-        (Some(path), _) => Some(path),
-        (None, Some(_)) => paging.total,
-        (None, None) => None,
-    };
+    // The last page's number, or else (with a known page size) the record total.
+    let count_at = paging.last_page.or(size.and(paging.total));
     let page = Page::read(endpoint, &response, [count_at])?;
     let count = page.value::<u64>(0)?;
-    let last_page = match (counts_pages, size) {
-        (true, _) => count,
-        (false, Some(size)) => {
+    let last_page = match size {
+        Some(size) if paging.last_page.is_none() => {
             count.map(|total| paging.start + total.div_ceil(size.max(1)).max(1) - 1)
         }
-        (false, None) => None,
+        _ => count,
     };
     Ok((page.records, last_page))
 }
