@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
-use support::airbyte::{airbyte, of_type, parse, python, scratch, validate};
+use support::airbyte::{airbyte, config_file, of_type, parse, python, scratch, validate};
 
 const TOKEN: &str = "ab-secret-token-0123456789";
 const PER_PAGE: usize = 25;
@@ -62,14 +62,12 @@ fn remote_ids(messages: &[&Value]) -> Vec<String> {
 async fn every_message_is_valid_and_a_resumed_read_repeats_nothing() {
     let mock = support::serve(Router::new().route("/api/v1/customers", get(list))).await;
     let dir = scratch("resume");
-    let config = dir.join("config.json");
-    std::fs::write(
-        &config,
-        json!({"provider": "tourwell", "base_url": mock.url(), "credentials": {"token": TOKEN}})
+    let config = config_file(
+        &dir,
+        &json!({"provider": "tourwell", "base_url": mock.url(), "credentials": {"token": TOKEN}})
             .to_string(),
-    )
-    .unwrap();
-    let config = config.to_str().unwrap();
+    );
+    let config = config.as_str();
 
     let (code, spec) = airbyte(&["spec"]);
     assert_eq!(code, 0);
@@ -176,15 +174,13 @@ async fn every_message_is_valid_and_a_resumed_read_repeats_nothing() {
 async fn a_wrong_token_fails_the_check_without_the_token() {
     let mock = support::serve(Router::new().route("/api/v1/customers", get(list))).await;
     let dir = scratch("wrong-token");
-    let config = dir.join("config.json");
     let wrong = "wrong-token-fedcba";
-    std::fs::write(
-        &config,
-        json!({"provider": "tourwell", "base_url": mock.url(), "credentials": {"token": wrong}})
+    let config = config_file(
+        &dir,
+        &json!({"provider": "tourwell", "base_url": mock.url(), "credentials": {"token": wrong}})
             .to_string(),
-    )
-    .unwrap();
-    let (code, check) = airbyte(&["check", "--config", config.to_str().unwrap()]);
+    );
+    let (code, check) = airbyte(&["check", "--config", &config]);
     assert_eq!(code, 0);
     let status = &parse(&check)[0]["connectionStatus"];
     assert_eq!(status["status"], "FAILED");
@@ -196,13 +192,11 @@ async fn a_wrong_token_fails_the_check_without_the_token() {
 #[test]
 fn a_bad_config_is_a_config_error_trace() {
     let dir = scratch("bad-config");
-    let config = dir.join("config.json");
-    std::fs::write(
-        &config,
+    let config = config_file(
+        &dir,
         r#"{"provider": "nosuch", "credentials": {"token": "x"}}"#,
-    )
-    .unwrap();
-    let (code, lines) = airbyte(&["discover", "--config", config.to_str().unwrap()]);
+    );
+    let (code, lines) = airbyte(&["discover", "--config", &config]);
     assert_eq!(code, 2);
     let trace = &parse(&lines)[0]["trace"];
     assert_eq!(trace["error"]["failure_type"], "config_error");
@@ -215,7 +209,7 @@ fn a_bad_config_is_a_config_error_trace() {
         r#"{"provider": "tourwell", "tokn": "secret-value-1"}"#,
     )
     .unwrap();
-    let (code, lines) = airbyte(&["check", "--config", config.to_str().unwrap()]);
+    let (code, lines) = airbyte(&["check", "--config", &config]);
     assert_eq!(code, 2);
     let message = parse(&lines)[0]["trace"]["error"]["message"].to_string();
     assert!(message.contains("unknown field `tokn`"), "{message}");

@@ -305,18 +305,16 @@ fn a_state_file_for_another_provider_or_a_provider_without_a_cursor_is_refused()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn airbyte_incremental_reads_continue_from_the_cursor_in_state() {
-    use support::airbyte::{airbyte, of_type, parse, python, scratch, validate};
+    use support::airbyte::{airbyte, config_file, of_type, parse, python, scratch, validate};
     let customers = ladiflow_customers(25);
     let mock = ladiflow_mock(customers.clone()).await;
     let dir = scratch("incremental");
-    let config = dir.join("config.json");
-    std::fs::write(
-        &config,
-        json!({"provider": "ladiflow", "base_url": mock.url(), "credentials": {"api_key": LADIFLOW_KEY}})
+    let config = config_file(
+        &dir,
+        &json!({"provider": "ladiflow", "base_url": mock.url(), "credentials": {"api_key": LADIFLOW_KEY}})
             .to_string(),
-    )
-    .unwrap();
-    let config = config.to_str().unwrap();
+    );
+    let config = config.as_str();
     let (code, discover) = airbyte(&["discover", "--config", config]);
     assert_eq!(code, 0);
     let stream = parse(&discover)[0]["catalog"]["streams"][0].clone();

@@ -15,6 +15,13 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Writes `config` as `config.json` in `dir`; its path, for `--config`.
+pub fn config_file(dir: &Path, config: &str) -> String {
+    let path = dir.join("config.json");
+    std::fs::write(&path, config).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 /// Runs `custkit airbyte ARGS`; returns its exit code and stdout lines.
 pub fn airbyte(args: &[&str]) -> (i32, Vec<String>) {
     let output = Command::new(env!("CARGO_BIN_EXE_custkit"))
