@@ -287,3 +287,31 @@ fn clopos_quirks_normalize_as_documented() {
     assert_eq!(aysel["groups"], serde_json::json!(["VIP"]));
     assert_eq!(rauf["active"], false);
 }
+
+/// The normalizer decodes only the fields its mappings read: a wrong type in a field it
+/// does not read (Tourwell's `latest_care_timestamp`, `creator.id`) does not cost the
+/// customer, and `raw` keeps the field as sent. `raw_stream`'s typed record, which
+/// declares every field, still reports it.
+#[test]
+fn a_field_no_mapping_reads_does_not_stop_a_record_from_normalizing() {
+    let example: Value = serde_json::from_str(custkit::tourwell::PROVIDER.examples[0].body)
+        .expect("example is JSON");
+    let mut record = example["data"][0].clone();
+    record["latest_care_timestamp"] = serde_json::json!(17);
+    record["creator"] = serde_json::json!({ "id": "not a number", "name": "Lan", "email": null });
+    let json = serde_json::value::to_raw_value(&record).expect("serializes");
+    let raw = custkit_runtime::record::RawRecord {
+        position: custkit_runtime::record::RecordPosition { page: 1, index: 0 },
+        json,
+    };
+
+    let typed = raw.decode::<custkit::tourwell::Customer>(&custkit::tourwell::LIST_CUSTOMERS);
+    let reason = typed.err().expect("the full raw type checks every field").reason;
+    assert!(reason.contains("does not match the spec's record type"), "{reason}");
+
+    let customer = (custkit::tourwell::LIST_CUSTOMERS.normalize)(raw.clone())
+        .unwrap_or_else(|(_, reason)| panic!("normalizes: {reason}"));
+    assert_eq!(customer.remote_id, "2150");
+    assert_eq!(customer.raw.get(), raw.json.get());
+    assert!(customer.raw.get().contains(r#""latest_care_timestamp":17"#));
+}

@@ -5,12 +5,16 @@
 pub(crate) mod client;
 pub mod names;
 pub mod normalize;
+mod reads;
 mod record;
 
 use crate::load::SourceSpec;
+use crate::spec::path::ResolvedPath;
 use crate::spec::Spec;
 use proc_macro2::TokenStream;
 use quote::quote;
+use reads::Reads;
+use std::cell::RefCell;
 
 /// What generators share for one provider.
 pub struct Context<'a> {
@@ -21,9 +25,16 @@ pub struct Context<'a> {
     pub runtime_path: &'a str,
     /// The same path, as tokens.
     pub runtime: syn::Path,
+    /// The raw fields the normalizer reads, filled in as it is generated.
+    reads: RefCell<Reads>,
 }
 
 impl Context<'_> {
+    /// Notes that the normalizer reads `resolved` below `prefix`; returns the whole path.
+    fn read(&self, prefix: &[String], resolved: &ResolvedPath<'_>) -> Vec<String> {
+        self.reads.borrow_mut().record(prefix, resolved)
+    }
+
     /// The endpoint a sync uses (validated to exist).
     pub fn sync_endpoint(&self) -> &str {
         match &self.spec.sync {
@@ -48,14 +59,16 @@ pub fn provider_module(source: &SourceSpec, runtime_path: &str) -> Result<String
         spec: &source.spec,
         runtime_path,
         runtime,
+        reads: RefCell::default(),
     };
     let mut examples = Vec::new();
     for example in &source.spec.examples {
         let body = crate::validate::read_example(source, &example.file)?;
         examples.push((example.endpoint.clone(), body));
     }
-    let records = record::record_types(&ctx);
+    // The normalizer first: the view types declare only the fields it reads.
     let normalizer = normalize::normalizer(&ctx)?;
+    let records = record::record_types(&ctx);
     let client = client::client(&ctx, &examples);
     format_tokens(quote! {
         #records

@@ -33,6 +33,9 @@ pub fn address_parts(address: &AddressMap) -> [(&'static str, &Option<ValueMap>)
 struct Scope {
     place: TokenStream,
     fields: IndexMap<String, FieldDef>,
+    /// The keys from the record to this scope's owner: empty for the record, the array's
+    /// path for an item. Every path read is recorded under it (see [`Context::read`]).
+    prefix: Vec<String>,
     /// Whether this is an item of an array of scalars (read with the path `.`).
     scalar_item: bool,
 }
@@ -46,6 +49,7 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
     let record = Scope {
         place: quote!(raw),
         fields: spec.record.clone(),
+        prefix: Vec::new(),
         scalar_item: false,
     };
     let provider = &spec.provider;
@@ -556,6 +560,7 @@ fn each_items(
     array: &str,
 ) -> Result<(TokenStream, Scope), String> {
     let resolved = path::resolve(&record.fields, array)?;
+    let prefix = ctx.read(&record.prefix, &resolved);
     let def = resolved
         .leaf()
         .ok_or_else(|| format!("`{array}` is not a declared array"))?;
@@ -576,16 +581,17 @@ fn each_items(
         },
         &quote!(::std::vec::Vec::new()),
     );
-    let _ = ctx;
     let scope = match &item.ty {
         FieldType::Object(fields) => Scope {
             place: quote!(item),
             fields: fields.clone(),
+            prefix,
             scalar_item: false,
         },
         _ => Scope {
             place: quote!(item),
             fields: IndexMap::new(),
+            prefix,
             scalar_item: true,
         },
     };
@@ -801,6 +807,7 @@ fn source_value(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<Toke
             quote!(#rt::normalize::AsValue::as_value(#place))
         } else {
             let resolved = path::resolve(&scope.fields, from)?;
+            ctx.read(&scope.prefix, &resolved);
             access(
                 &scope.place,
                 &resolved.steps,

@@ -3,7 +3,9 @@
 //!
 //! Each is generated twice: the public owned types (what `raw_stream` yields), and a
 //! private borrowed twin in `mod view` whose text fields borrow from the record's JSON,
-//! which the normalizer decodes into: it allocates only the texts it keeps.
+//! which the normalizer decodes into: it allocates only the texts it keeps. The view
+//! declares only the fields the normalizer reads (see [`super::reads`]), so decoding
+//! skips the rest.
 
 use super::names::{field_ident, type_ident};
 use super::Context;
@@ -45,13 +47,14 @@ pub fn record_types(ctx: &Context<'_>) -> TokenStream {
         &mut out,
     );
     let mut views = TokenStream::new();
-    let doc = "The raw record as the normalizer reads it: text borrowed from the JSON.";
+    let doc = "The raw record as the normalizer reads it: the fields it reads, text borrowed \
+               from the JSON.";
     object_type(
         ctx,
         Family::View,
         RECORD_TYPE,
         doc,
-        &ctx.spec.record,
+        &view_fields(ctx),
         &mut views,
     );
     let module = quote::format_ident!("{}", VIEW_MODULE);
@@ -65,12 +68,18 @@ pub fn record_types(ctx: &Context<'_>) -> TokenStream {
     out
 }
 
-/// The view of the top-level record type, as named outside [`VIEW_MODULE`].
+/// The view of the top-level record type, as named outside [`VIEW_MODULE`]. Call it
+/// once the normalizer's reads are all recorded.
 pub fn view_type(ctx: &Context<'_>) -> TokenStream {
     let module = quote::format_ident!("{}", VIEW_MODULE);
     let ident = type_ident(RECORD_TYPE);
-    let lifetime = ctx.spec.record.values().any(borrows).then(|| quote!(<'_>));
+    let lifetime = view_fields(ctx).values().any(borrows).then(|| quote!(<'_>));
     quote!(#module::#ident #lifetime)
+}
+
+/// The record's fields as the view declares them: those the normalizer reads.
+fn view_fields(ctx: &Context<'_>) -> IndexMap<String, FieldDef> {
+    ctx.reads.borrow().prune(&[], &ctx.spec.record)
 }
 
 fn object_type(
