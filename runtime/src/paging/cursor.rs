@@ -57,18 +57,22 @@ impl Step for CursorStep {
         }
         let page = walk.page;
         let response = walk.executor.send(endpoint, &params, &[], page).await?;
-        let read = Page::read(endpoint, &response, [Some(paging.next), paging.has_more])?;
+        let paths = [Some(paging.next), paging.has_more];
+        let (records, next, more) = Page::read_apart(endpoint, response, paths, |read| {
+            let more = match paging.has_more {
+                Some(_) => read.value::<bool>(1)?.unwrap_or(false),
+                None => true,
+            };
+            let next = read.value::<String>(0)?.filter(|cursor| !cursor.is_empty());
+            Ok((read.records, next, more))
+        })
+        .await?;
         let shape_error = |reason: String| Error::Response {
             provider: endpoint.provider,
             endpoint: endpoint.name,
             page,
             reason,
         };
-        let more = match paging.has_more {
-            Some(_) => read.value::<bool>(1)?.unwrap_or(false),
-            None => true,
-        };
-        let next = read.value::<String>(0)?.filter(|cursor| !cursor.is_empty());
         match next {
             Some(cursor) if more => match walk.seen.check(&cursor) {
                 Ok(()) => {
@@ -82,6 +86,6 @@ impl Step for CursorStep {
             },
             _ => walk.done = true,
         }
-        Ok(read.records)
+        Ok(records)
     }
 }

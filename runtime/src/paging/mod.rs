@@ -222,9 +222,9 @@ fn decode_page<T>(
         .collect()
 }
 
-/// Runs `work` (one page's decoding) as a task of the current tokio runtime, so pages
-/// are decoded on the runtime's threads, in parallel with each other and with fetching;
-/// inline when there is no runtime. Dropping the future aborts the task.
+/// Runs `work` (reading or decoding one page) as a task of the current tokio runtime, so
+/// pages are processed on the runtime's threads, in parallel with each other and with
+/// fetching; inline when there is no runtime. Dropping the future aborts the task.
 async fn off_thread<R: Send + 'static>(work: impl FnOnce() -> R + Send + 'static) -> R {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return work();

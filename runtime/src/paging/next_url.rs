@@ -61,19 +61,20 @@ impl Step for LinkStep {
                 (url, response)
             }
         };
-        let read = Page::read(endpoint, &response, [Some(paging.next)])?;
+        let (records, link) = Page::read_apart(endpoint, response, [Some(paging.next)], |read| {
+            let link = read.value::<String>(0)?;
+            Ok((read.records, link))
+        })
+        .await?;
         let paging_error = |reason: String| Error::Paging {
             provider: endpoint.provider,
             endpoint: endpoint.name,
             page,
             reason,
         };
-        let link = read
-            .value::<String>(0)?
-            .filter(|link| !link.trim().is_empty());
-        let Some(link) = link else {
+        let Some(link) = link.filter(|link| !link.trim().is_empty()) else {
             walk.done = true;
-            return Ok(read.records);
+            return Ok(records);
         };
         let followed =
             guard::next_page_url(walk.executor.base_url(), &current, &link).and_then(|url| {
@@ -90,6 +91,6 @@ impl Step for LinkStep {
                 walk.done = true;
             }
         }
-        Ok(read.records)
+        Ok(records)
     }
 }

@@ -51,6 +51,20 @@ impl<'r, const N: usize> Page<'r, N> {
         })
     }
 
+    /// [`Page::read`] on one of the runtime's threads (see [`super::off_thread`]), handing
+    /// the page to `take` there for what to keep of it. Scanning and splitting a body is
+    /// the heaviest part of a fetch; done apart, it leaves the thread that drives the
+    /// stream free to drive the other fetches, and pages fetched together are read in
+    /// parallel.
+    pub(super) async fn read_apart<R: Send + 'static>(
+        endpoint: &'static EndpointSpec,
+        response: Response,
+        paths: [Option<&'static [&'static str]>; N],
+        take: impl FnOnce(Page<'_, N>) -> Result<R, Error> + Send + 'static,
+    ) -> Result<R, Error> {
+        super::off_thread(move || take(Page::read(endpoint, &response, paths)?)).await
+    }
+
     /// The value at the `index`th path, deserialized; `None` when it is missing, `null`
     /// or was not wanted.
     pub(super) fn value<T: Deserialize<'r>>(&self, index: usize) -> Result<Option<T>, Error> {

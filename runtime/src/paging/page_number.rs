@@ -129,15 +129,18 @@ async fn fetch_page(
     let response = executor.send(endpoint, &params, &[], page).await?;
     // The last page's number, or else (with a known page size) the record total.
     let count_at = paging.last_page.or(size.and(paging.total));
-    let page = Page::read(endpoint, &response, [count_at])?;
-    let count = page.value::<u64>(0)?;
+    let (records, count) = Page::read_apart(endpoint, response, [count_at], |page| {
+        let count = page.value::<u64>(0)?;
+        Ok((page.records, count))
+    })
+    .await?;
     let last_page = match size {
         Some(size) if paging.last_page.is_none() => {
             count.map(|total| paging.start + total.div_ceil(size.max(1)).max(1) - 1)
         }
         _ => count,
     };
-    Ok((page.records, last_page))
+    Ok((records, last_page))
 }
 
 /// The page size requested: the caller's value of a declared size parameter, or the
