@@ -306,8 +306,14 @@ fn a_field_no_mapping_reads_does_not_stop_a_record_from_normalizing() {
     };
 
     let typed = raw.decode::<custkit::tourwell::Customer>(&custkit::tourwell::LIST_CUSTOMERS);
-    let reason = typed.err().expect("the full raw type checks every field").reason;
-    assert!(reason.contains("does not match the spec's record type"), "{reason}");
+    let reason = typed
+        .err()
+        .expect("the full raw type checks every field")
+        .reason;
+    assert!(
+        reason.contains("does not match the spec's record type"),
+        "{reason}"
+    );
 
     let customer = (custkit::tourwell::LIST_CUSTOMERS.normalize)(raw.clone())
         .unwrap_or_else(|(_, reason)| panic!("normalizes: {reason}"));

@@ -133,7 +133,7 @@ pub fn row(customer: &Customer) -> Vec<String> {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
     let number = |value: Option<u64>| value.map(|n| n.to_string()).unwrap_or_default();
     vec![
-        customer.provider.clone(),
+        customer.provider.to_string(),
         customer.remote_id.clone(),
         text(&customer.code),
         text(&customer.full_name),
@@ -242,7 +242,7 @@ fn custom_fields(customer: &Customer) -> String {
                 CustomValue::Money(money) => format!("{} {}", money.amount, money.currency).into(),
                 CustomValue::List(items) => items.clone().into(),
             };
-            (field.name.clone(), value)
+            (field.name.to_string(), value)
         })
         .collect();
     serde_json::Value::Object(object).to_string()

@@ -156,7 +156,7 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         &n.emails,
         |scope, email| {
             let address = target(ctx, scope, &email.address, Target::Text, "emails")?;
-            let kind = option_string(email.kind.as_deref());
+            let kind = option_label(email.kind.as_deref());
             Ok(quote!(#address.map(|address| #rt::model::Email { address, kind: #kind })))
         },
         |email| [Some(&email.address), None],
@@ -165,10 +165,14 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
     body.push(contact_list(ctx, &record, "national_ids", &n.national_ids, |scope, id| {
         let value = target(ctx, scope, &id.value, Target::Text, "national_ids")?;
         let kind = &id.kind;
-        Ok(quote!(#value.map(|value| #rt::model::NationalId { kind: #kind.to_string(), value })))
+        Ok(quote!(#value.map(|value| #rt::model::NationalId { kind: ::std::borrow::Cow::Borrowed(#kind), value })))
     }, |id| [Some(&id.value), None], |id| id.each.as_deref())?);
     body.push(addresses(ctx, &record)?);
     body.push(social_profiles(ctx, &record)?);
+    if !n.custom_fields.is_empty() {
+        let count = n.custom_fields.len();
+        body.push(quote!(customer.custom_fields.reserve(#count);));
+    }
     for (name, map) in &n.custom_fields {
         body.push(custom_field(ctx, &record, name, map)?);
     }
@@ -232,9 +236,10 @@ fn option_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-fn option_string(value: Option<&str>) -> TokenStream {
+/// An `Option<Label>` of a spec's constant: borrowed, nothing allocated per record.
+fn option_label(value: Option<&str>) -> TokenStream {
     match value {
-        Some(text) => quote!(::core::option::Option::Some(#text.to_string())),
+        Some(text) => quote!(::core::option::Option::Some(::std::borrow::Cow::Borrowed(#text))),
         None => quote!(::core::option::Option::None),
     }
 }
@@ -379,7 +384,7 @@ fn addresses(ctx: &Context<'_>, record: &Scope) -> Result<TokenStream, String> {
             };
             parts.push(quote!(#ident: #value));
         }
-        let kind = option_string(address.kind.as_deref());
+        let kind = option_label(address.kind.as_deref());
         let build = quote! {
             let address = #rt::model::Address { kind: #kind, #(#parts,)* };
             let blank = #rt::model::Address { kind: address.kind.clone(), ..::core::default::Default::default() };
@@ -425,7 +430,7 @@ fn social_profiles(ctx: &Context<'_>, record: &Scope) -> Result<TokenStream, Str
         }
         let network = &profile.network;
         let build = quote! {
-            let profile = #rt::model::SocialProfile { network: #network.to_string(), #(#parts,)* };
+            let profile = #rt::model::SocialProfile { network: ::std::borrow::Cow::Borrowed(#network), #(#parts,)* };
             if profile.id.is_some() || profile.url.is_some() || profile.name.is_some() {
                 customer.social_profiles.push(profile);
             }
@@ -457,10 +462,10 @@ fn custom_field(
         CustomFieldType::Money => quote!(#rt::model::CustomValue::Money),
         CustomFieldType::List => {
             return Ok(quote! {
-                let list: ::std::vec::Vec<::std::string::String> = #value;
+                let list: ::std::vec::Vec<::std::string::String> = ::core::iter::IntoIterator::into_iter(#value).collect();
                 if !list.is_empty() {
                     customer.custom_fields.push(#rt::model::CustomField {
-                        name: #name.to_string(),
+                        name: ::std::borrow::Cow::Borrowed(#name),
                         value: #rt::model::CustomValue::List(list),
                     });
                 }
@@ -469,7 +474,7 @@ fn custom_field(
     };
     Ok(quote! {
         if let ::core::option::Option::Some(value) = #value {
-            customer.custom_fields.push(#rt::model::CustomField { name: #name.to_string(), value: #wrap(value) });
+            customer.custom_fields.push(#rt::model::CustomField { name: ::std::borrow::Cow::Borrowed(#name), value: #wrap(value) });
         }
     })
 }
@@ -518,7 +523,7 @@ fn custom_field_list(
                 map.from = Some(".".to_string());
                 let texts = target(ctx, &scope, &map, Target::List, "custom_fields")?;
                 quote!({
-                    let texts: ::std::vec::Vec<::std::string::String> = #texts;
+                    let texts: ::std::vec::Vec<::std::string::String> = ::core::iter::IntoIterator::into_iter(#texts).collect();
                     (!texts.is_empty()).then_some(#rt::model::CustomValue::List(texts))
                 })
             }
@@ -547,7 +552,7 @@ fn custom_field_list(
                 _ => ::core::option::Option::None,
             };
             if let ::core::option::Option::Some(value) = value {
-                customer.custom_fields.push(#rt::model::CustomField { name, value });
+                customer.custom_fields.push(#rt::model::CustomField { name: ::std::borrow::Cow::Owned(name), value });
             }
         }
     })

@@ -5,7 +5,15 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::fmt;
+
+/// A name a spec gives (a provider, the kind of a phone, a custom field's name):
+/// borrowed from the generated code when a record is normalized, so the millions of
+/// customers of a sync do not each allocate a copy of the same few words; owned when a
+/// customer is read back from storage. It reads as a `&str` (`&*label`, `as_ref()`,
+/// `==` against text).
+pub type Label = Cow<'static, str>;
 
 /// A customer, normalized from any provider.
 ///
@@ -16,7 +24,7 @@ use std::fmt;
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Customer {
     /// The provider's name as in its spec (`acme`).
-    pub provider: String,
+    pub provider: Label,
     /// The provider's identifier for this customer, as text.
     pub remote_id: String,
     /// The provider's human-facing customer code (`KH2150`).
@@ -75,9 +83,9 @@ pub struct Customer {
 impl Customer {
     /// An empty customer of `provider` with identifier `remote_id`: the starting point of
     /// every generated normalizer.
-    pub fn new(provider: &str, remote_id: String, raw: Box<RawValue>) -> Customer {
+    pub fn new(provider: &'static str, remote_id: String, raw: Box<RawValue>) -> Customer {
         Customer {
-            provider: provider.to_string(),
+            provider: Cow::Borrowed(provider),
             remote_id,
             code: None,
             full_name: None,
@@ -160,7 +168,7 @@ pub struct Email {
     /// The address as the provider sent it (trimmed).
     pub address: String,
     /// The role the provider gives it (`primary`, `secondary`, `work`).
-    pub kind: Option<String>,
+    pub kind: Option<Label>,
 }
 
 /// A phone number.
@@ -172,7 +180,7 @@ pub struct Phone {
     /// The number in E.164 (`+84888899000`), when it is a valid number.
     pub e164: Option<String>,
     /// The role the provider gives it (`primary`, `mobile`, `whatsapp`).
-    pub kind: Option<String>,
+    pub kind: Option<Label>,
 }
 
 /// A postal address. Parts the provider does not split stay in `line1`.
@@ -180,7 +188,7 @@ pub struct Phone {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Address {
     /// The role the provider gives it (`home`, `billing`).
-    pub kind: Option<String>,
+    pub kind: Option<Label>,
     /// First address line (street, or the whole address when unsplit).
     pub line1: Option<String>,
     /// Second address line.
@@ -206,7 +214,7 @@ pub struct Address {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NationalId {
     /// What it is (`national_id`, `passport`, `tax_id`).
-    pub kind: String,
+    pub kind: Label,
     /// The number.
     pub value: String,
 }
@@ -216,7 +224,7 @@ pub struct NationalId {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SocialProfile {
     /// The network (`facebook`, `zalo`).
-    pub network: String,
+    pub network: Label,
     /// The account's identifier on that network.
     pub id: Option<String>,
     /// A link to the profile.
@@ -243,8 +251,8 @@ pub struct Loyalty {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CustomField {
-    /// The name the spec gives the field.
-    pub name: String,
+    /// The name the spec gives the field (or, for fields sent as data, the provider).
+    pub name: Label,
     /// Its value.
     pub value: CustomValue,
 }

@@ -10,7 +10,7 @@ mod partial_date;
 mod pii;
 
 pub use customer::{
-    Address, CustomField, CustomValue, Customer, Email, Gender, Loyalty, NationalId, Phone,
+    Address, CustomField, CustomValue, Customer, Email, Gender, Label, Loyalty, NationalId, Phone,
     SocialProfile,
 };
 pub use money::{Currency, Money};

@@ -13,7 +13,7 @@ pub fn phone(
     number: Option<String>,
     calling_code: Option<String>,
     default_region: Option<&str>,
-    kind: Option<&str>,
+    kind: Option<&'static str>,
 ) -> Option<Phone> {
     let number = number?;
     let e164 = e164(&number, calling_code.as_deref(), default_region);
@@ -29,15 +29,22 @@ pub fn phone(
     Some(Phone {
         e164,
         raw,
-        kind: kind.map(str::to_string),
+        kind: kind.map(std::borrow::Cow::Borrowed),
     })
+}
+
+/// A region from its ISO 3166 alpha-2 code in any case, without allocating: it is looked
+/// up for every phone of every record.
+fn region_id(code: &str) -> Option<country::Id> {
+    let [first, second] = <[u8; 2]>::try_from(code.as_bytes()).ok()?;
+    let upper = [first.to_ascii_uppercase(), second.to_ascii_uppercase()];
+    std::str::from_utf8(&upper).ok()?.parse().ok()
 }
 
 fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) -> Option<String> {
     let region = match calling_code {
         Some(code) if !number.starts_with('+') => region_of_calling_code(code)?,
-        _ => default_region
-            .and_then(|region| region.to_ascii_uppercase().parse::<country::Id>().ok())?,
+        _ => region_id(default_region?)?,
     };
     if let Some(decided) = super::e164::national_digits(number, region.as_ref()) {
         return decided;

@@ -20,23 +20,24 @@ pub fn text(value: &Value<'_>) -> Option<String> {
     }
 }
 
-/// Several values as a list of texts, skipping blanks. A structured JSON array of scalars
-/// contributes each element.
-pub fn text_list<'a>(values: impl IntoIterator<Item = Value<'a>>) -> Vec<String> {
-    let mut out = Vec::new();
-    for value in values {
-        match value {
-            Value::Json(serde_json::Value::Array(items)) => {
-                out.extend(
-                    items
-                        .iter()
-                        .filter_map(|item| text(&super::AsValue::as_value(item))),
-                );
-            }
-            other => out.extend(text(&other)),
-        }
-    }
-    out
+/// Several values as texts, skipping blanks. A structured JSON array of scalars
+/// contributes each element. An iterator, so that the texts go straight into the list
+/// that keeps them.
+pub fn text_list<'a, I>(values: I) -> impl Iterator<Item = String> + 'a
+where
+    I: IntoIterator<Item = Value<'a>>,
+    I::IntoIter: 'a,
+{
+    values.into_iter().flat_map(|value| {
+        let (items, single): (&[serde_json::Value], _) = match value {
+            Value::Json(serde_json::Value::Array(items)) => (items, None),
+            other => (&[], text(&other)),
+        };
+        items
+            .iter()
+            .filter_map(|item| text(&super::AsValue::as_value(item)))
+            .chain(single)
+    })
 }
 
 /// `null` when the value's text is one of `sentinels` (a provider's `"0"` for "no phone").
@@ -140,14 +141,12 @@ fn money_amount(
             .map(Some)
             .map_err(|_| invalid()),
         Value::Str(s) => {
-            let mut cleaned = String::with_capacity(s.len());
-            for c in s.trim().chars() {
-                if Some(c) == format.thousands {
-                    continue;
-                }
-                cleaned.push(if c == format.decimal { '.' } else { c });
-            }
-            Decimal::from_str(&cleaned).map(Some).map_err(|_| {
+            let mut buffer = [0u8; 64];
+            let parsed = match plain_amount(s.trim(), format, &mut buffer) {
+                Some(plain) => Decimal::from_str(plain),
+                None => Decimal::from_str(&plain_amount_long(s.trim(), format)),
+            };
+            parsed.map(Some).map_err(|_| {
                 NormalizeError::new(
                     field,
                     "expected an amount such as 1,234.50 in the spec's format",
@@ -156,6 +155,31 @@ fn money_amount(
         }
         _ => Err(invalid()),
     }
+}
+
+/// `text` as a plain number (no thousands separators, `.` for decimals), written into
+/// `buffer`: amounts are short, and this runs for every amount of every record. `None`
+/// when it does not fit.
+fn plain_amount<'b>(text: &str, format: &MoneyFormat, buffer: &'b mut [u8; 64]) -> Option<&'b str> {
+    let mut len = 0;
+    for c in text.chars() {
+        if Some(c) == format.thousands {
+            continue;
+        }
+        let c = if c == format.decimal { '.' } else { c };
+        let end = len + c.len_utf8();
+        c.encode_utf8(buffer.get_mut(len..end)?);
+        len = end;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()
+}
+
+/// [`plain_amount`] for text too long for its buffer.
+fn plain_amount_long(text: &str, format: &MoneyFormat) -> String {
+    text.chars()
+        .filter(|&c| Some(c) != format.thousands)
+        .map(|c| if c == format.decimal { '.' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -196,6 +220,27 @@ mod tests {
         assert_eq!(money.amount, Decimal::new(123_450, 2));
         assert!(super::money("x", &s("12 dollars"), &vnd, "VND").is_err());
         assert_eq!(super::money("x", &s(""), &vnd, "VND").unwrap(), None);
+    }
+
+    #[test]
+    fn amounts_longer_than_the_buffer_and_non_ascii_separators_read_alike() {
+        let swiss = MoneyFormat {
+            thousands: Some('\u{2019}'),
+            decimal: '.',
+        };
+        let money = super::money("x", &s("1\u{2019}234\u{2019}567.25"), &swiss, "CHF")
+            .unwrap()
+            .unwrap();
+        assert_eq!(money.amount, Decimal::new(123_456_725, 2));
+        // 60 separators push the text past the 64-byte buffer; the value is small.
+        let long = format!("{}42", "\u{2019}".repeat(60));
+        assert!(long.len() > 64);
+        let money = super::money("x", &s(&long), &swiss, "CHF")
+            .unwrap()
+            .unwrap();
+        assert_eq!(money.amount, Decimal::from(42));
+        let too_long = "9".repeat(70);
+        assert!(super::money("x", &s(&too_long), &swiss, "CHF").is_err());
     }
 
     #[test]
