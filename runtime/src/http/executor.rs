@@ -133,13 +133,23 @@ impl Response {
     }
 }
 
-/// A body as text. UTF-8 is checked in place (no copy); a body that is not UTF-8 has its
-/// invalid bytes replaced, so what it says can still be described.
-fn body_text(bytes: bytes::Bytes) -> String {
-    match String::from_utf8(Vec::from(bytes)) {
+/// A response's body as text, read chunk by chunk into one buffer sized from
+/// `Content-Length` (so a page is copied once, and its UTF-8 is checked in place). A
+/// body that is not UTF-8 has its invalid bytes replaced, so what it says can still be
+/// described.
+async fn body_text(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
+    /// The most a `Content-Length` reserves up front: a lying header cannot make the
+    /// client allocate more than this before any byte arrives.
+    const MAX_RESERVE: u64 = 16 << 20;
+    let reserve = response.content_length().unwrap_or(0).min(MAX_RESERVE);
+    let mut body = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(match String::from_utf8(body) {
         Ok(text) => text,
         Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
-    }
+    })
 }
 
 fn describe_non_json(body: &str, content_type: Option<&str>, error: &serde_json::Error) -> String {
@@ -354,7 +364,7 @@ impl Executor {
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = response.headers().clone();
-        let body = body_text(response.bytes().await.map_err(transport)?);
+        let body = body_text(response).await.map_err(transport)?;
         tracing::debug!(
             bytes = body.len(),
             elapsed_ms = millis(started.elapsed()),

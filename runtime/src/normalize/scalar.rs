@@ -1,5 +1,6 @@
 //! Transforms producing text, numbers, booleans, enums and money.
 
+use super::value::trim;
 use super::{NormalizeError, Value};
 use crate::model::{Currency, Money};
 use rust_decimal::Decimal;
@@ -10,7 +11,7 @@ use std::str::FromStr;
 pub fn text(value: &Value<'_>) -> Option<String> {
     match value {
         Value::Str(text) => {
-            let text = text.trim();
+            let text = trim(text);
             (!text.is_empty()).then(|| text.to_string())
         }
         Value::Null | Value::Json(_) => None,
@@ -43,7 +44,7 @@ where
 /// `null` when the value's text is one of `sentinels` (a provider's `"0"` for "no phone").
 pub fn null_if<'a>(value: Value<'a>, sentinels: &[&str]) -> Value<'a> {
     match value.as_text() {
-        Some(text) if sentinels.contains(&text.trim()) => Value::Null,
+        Some(text) if sentinels.contains(&trim(&text)) => Value::Null,
         _ => value,
     }
 }
@@ -57,7 +58,7 @@ pub fn enum_map<T: Copy>(value: &Value<'_>, table: &[(&str, T)]) -> Option<T> {
     let key = value.as_text()?;
     table
         .iter()
-        .find(|(from, _)| *from == key.trim())
+        .find(|(from, _)| *from == trim(&key))
         .map(|(_, to)| *to)
 }
 
