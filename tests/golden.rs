@@ -307,8 +307,7 @@ fn a_field_no_mapping_reads_does_not_stop_a_record_from_normalizing() {
 
     let typed = raw.decode::<custkit::tourwell::Customer>(&custkit::tourwell::LIST_CUSTOMERS);
     let reason = typed
-        .err()
-        .expect("the full raw type checks every field")
+        .expect_err("the full raw type checks every field")
         .reason;
     assert!(
         reason.contains("does not match the spec's record type"),
