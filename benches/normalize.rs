@@ -4,16 +4,23 @@
 //!
 //! Run: `cargo bench --bench normalize` (criterion; reports are under
 //! `target/criterion/`).
+//!
+//! Criterion measures each function for seconds on end, one after the other, so on a
+//! shared machine a change of load between two of them shows as a change of ratio. The
+//! ratio the targets are about is therefore also measured interleaved: many short rounds
+//! that each time both sides back to back, reported as the median of the rounds' ratios
+//! with its interquartile range.
 
 mod common;
 
 use common::tourwell_baseline;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use custkit_runtime::http::Response;
 use custkit_runtime::paging::extract_records;
 use custkit_runtime::record::RawRecord;
 use std::hint::black_box;
+use std::time::Instant;
 
 /// The records of one documented example, ready to normalize.
 struct ExampleRecords {
@@ -105,5 +112,71 @@ fn normalize(c: &mut Criterion) {
     group.finish();
 }
 
+/// Rounds of the interleaved measurement, and Tourwell examples decoded per side in each.
+const ROUNDS: usize = 301;
+const PASSES_PER_ROUND: usize = 400;
+
+/// The Tourwell throughput ratio (hand-written decode time / custkit decode + normalize
+/// time, so 1.0 is parity) measured in interleaved rounds; prints the median and the
+/// interquartile range.
+fn interleaved_ratio() {
+    let examples = examples();
+    let Some(tourwell) = examples
+        .iter()
+        .find(|example| example.endpoint.provider == "tourwell")
+    else {
+        return;
+    };
+    let hand_written = || {
+        for record in &tourwell.records {
+            let decoded: Result<tourwell_baseline::Customer, _> =
+                serde_json::from_str(black_box(record.json.get()));
+            black_box(decoded.is_ok());
+        }
+    };
+    let custkit = || {
+        for record in &tourwell.records {
+            black_box((tourwell.endpoint.normalize)(black_box(record.clone())).is_ok());
+        }
+    };
+    let time = |work: &dyn Fn()| {
+        let started = Instant::now();
+        for _ in 0..PASSES_PER_ROUND {
+            work();
+        }
+        started.elapsed().as_secs_f64()
+    };
+    // Warm both up (phone rules, caches) before the first round counts.
+    time(&hand_written);
+    time(&custkit);
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            // Alternate which side goes first, so neither always follows the other.
+            if round % 2 == 0 {
+                let base = time(&hand_written);
+                base / time(&custkit)
+            } else {
+                let ours = time(&custkit);
+                time(&hand_written) / ours
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |fraction: f64| ratios[((ratios.len() - 1) as f64 * fraction).round() as usize];
+    println!(
+        "tourwell decode + normalize / hand-written decode, throughput, {ROUNDS} interleaved \
+         rounds of {} records a side: median {:.2} (interquartile {:.2}-{:.2})",
+        PASSES_PER_ROUND * tourwell.records.len(),
+        at(0.5),
+        at(0.25),
+        at(0.75),
+    );
+}
+
 criterion_group!(benches, normalize);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    interleaved_ratio();
+}
