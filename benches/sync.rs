@@ -3,7 +3,9 @@
 //! from a local mock on 127.0.0.1, at 25 and 200 records per page.
 //!
 //! Run: `cargo bench --bench sync` (1,000,000 records; `-- --records 100000` for a
-//! shorter run).
+//! shorter run; `-- --rounds 5` to repeat each pair of runs, alternating which client
+//! goes first, and report the median ratio: on a shared machine one pair can be off by
+//! a tenth either way).
 //!
 //! The mock runs in this process and generates each page on the fly from the documented
 //! example records (fresh ids), so it holds no result set. Every client run is a child
@@ -41,12 +43,15 @@ fn main() {
 struct Options {
     records: u64,
     page_sizes: Vec<u64>,
+    /// Pairs of runs per page size, alternating which client goes first.
+    rounds: usize,
 }
 
 fn options() -> Options {
     let mut options = Options {
         records: 1_000_000,
         page_sizes: vec![25, 200],
+        rounds: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -56,6 +61,13 @@ fn options() -> Options {
                     .next()
                     .and_then(|value| value.parse().ok())
                     .unwrap_or_else(|| usage("--records takes a number"));
+            }
+            "--rounds" => {
+                options.rounds = args
+                    .next()
+                    .and_then(|value| value.parse().ok())
+                    .filter(|rounds| *rounds > 0)
+                    .unwrap_or_else(|| usage("--rounds takes a positive number"));
             }
             "--page-sizes" => {
                 options.page_sizes = args
@@ -117,27 +129,45 @@ fn parent() {
     );
     for &per_page in &options.page_sizes {
         let base_url = format!("http://{address}/{}/{per_page}", options.records);
-        let mut rates = Vec::new();
-        for kind in ["custkit", "hand_written"] {
-            let run = run_child(&exe, kind, &base_url, options.records);
-            let rate = run.records as f64 / run.seconds;
-            rates.push(rate);
+        let mut ratios = Vec::new();
+        for round in 0..options.rounds {
+            // Alternate which client goes first, so neither always runs second.
+            let order = if round % 2 == 0 {
+                ["custkit", "hand_written"]
+            } else {
+                ["hand_written", "custkit"]
+            };
+            let mut rates = HashMap::new();
+            for kind in order {
+                let run = run_child(&exe, kind, &base_url, options.records);
+                let rate = run.records as f64 / run.seconds;
+                rates.insert(kind, rate);
+                println!(
+                    "{per_page:>8}  {kind:<14} {:>10.2} {:>12.0} {:>16} {:>14}",
+                    run.seconds,
+                    rate,
+                    run.cpu_seconds
+                        .map(|cpu| format!("{:.1}", cpu * 1e6 / run.records as f64))
+                        .unwrap_or_else(|| "n/a".into()),
+                    run.peak_rss_kb
+                        .map(|kb| format!("{:.1}", kb as f64 / 1024.0))
+                        .unwrap_or_else(|| "n/a".into())
+                );
+            }
+            let ratio = rates["custkit"] / rates["hand_written"];
+            println!("{per_page:>8}  custkit / hand_written = {ratio:.2}");
+            ratios.push(ratio);
+        }
+        if ratios.len() > 1 {
+            ratios.sort_by(f64::total_cmp);
             println!(
-                "{per_page:>8}  {kind:<14} {:>10.2} {:>12.0} {:>16} {:>14}",
-                run.seconds,
-                rate,
-                run.cpu_seconds
-                    .map(|cpu| format!("{:.1}", cpu * 1e6 / run.records as f64))
-                    .unwrap_or_else(|| "n/a".into()),
-                run.peak_rss_kb
-                    .map(|kb| format!("{:.1}", kb as f64 / 1024.0))
-                    .unwrap_or_else(|| "n/a".into())
+                "{per_page:>8}  over {} rounds: median {:.2}, from {:.2} to {:.2}",
+                ratios.len(),
+                ratios[ratios.len() / 2],
+                ratios[0],
+                ratios[ratios.len() - 1]
             );
         }
-        println!(
-            "{per_page:>8}  custkit / hand_written = {:.2}",
-            rates[0] / rates[1]
-        );
     }
     if let Some(kb) = peak_rss_kb() {
         println!("mock server process peak RSS: {:.1} MB", kb as f64 / 1024.0);
