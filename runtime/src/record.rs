@@ -64,30 +64,47 @@ pub fn decode_reason(error: &serde_json::Error) -> String {
     )
 }
 
-/// serde_json's message with every quoted value redacted and without its position.
+/// serde_json's message with every value redacted (see [`redact_values`]) and without its
+/// position.
 pub fn redacted_reason(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let message = match message.find(" at line ") {
         Some(at) => &message[..at],
         None => &message,
     };
-    redact_quoted(message)
+    redact_values(message)
 }
 
-/// Replaces every `"..."` in serde's message, except backticked field names, by `"…"`:
-/// what lets any decode error of personal or secret data be shown.
-pub fn redact_quoted(message: &str) -> String {
+/// The words with which serde introduces a value it was given in backticks (`integer
+/// `84912345678``, `unknown variant `vip``), as opposed to the names of the fields and
+/// variants it expected, which it backticks too and which are kept: they say what is
+/// wrong.
+const VALUE_INTRODUCERS: [&str; 4] = ["integer ", "floating point ", "character ", "variant "];
+
+/// Redacts every value a serde message quotes, so that any decode error of personal or
+/// secret data can be shown: `"..."` becomes `"…"`, and a backticked value
+/// (``integer `84912345678` `` — a phone number sent as a number is personal data too)
+/// becomes `` `…` ``. Backticked field and variant names stay.
+pub fn redact_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
-    let mut in_quote = false;
+    let mut hiding: Option<char> = None;
     for c in message.chars() {
-        if c == '"' {
-            if in_quote {
+        match hiding {
+            Some(close) if c == close => {
                 out.push('…');
+                out.push(c);
+                hiding = None;
             }
-            in_quote = !in_quote;
-            out.push(c);
-        } else if !in_quote {
-            out.push(c);
+            Some(_) => {}
+            None if c == '"' => {
+                out.push(c);
+                hiding = Some('"');
+            }
+            None if c == '`' && VALUE_INTRODUCERS.iter().any(|word| out.ends_with(word)) => {
+                out.push(c);
+                hiding = Some('`');
+            }
+            None => out.push(c),
         }
     }
     out
@@ -103,5 +120,56 @@ mod tests {
         let reason = decode_reason(&error);
         assert!(!reason.contains("Nguyễn"), "{reason}");
         assert!(reason.contains("expected i64"), "{reason}");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Contact {
+        phone: String,
+        tier: Tier,
+        score: u8,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    enum Tier {
+        Gold,
+        Silver,
+    }
+
+    #[test]
+    fn numbers_and_variants_given_are_redacted_and_names_expected_are_kept() {
+        let cases = [
+            (
+                r#"{"phone": 84912345678, "tier": "Gold", "score": 1}"#,
+                "84912345678",
+                "invalid type: integer `…`, expected a string",
+            ),
+            (
+                r#"{"phone": 8491234.5678, "tier": "Gold", "score": 1}"#,
+                "8491234.5678",
+                "invalid type: floating point `…`, expected a string",
+            ),
+            (
+                r#"{"phone": "0912", "tier": "Nguyễn-VIP", "score": 1}"#,
+                "Nguyễn-VIP",
+                "unknown variant `…`, expected `Gold` or `Silver`",
+            ),
+            (
+                r#"{"phone": "0912", "tier": "Gold", "score": 912345}"#,
+                "912345",
+                "invalid value: integer `…`, expected u8",
+            ),
+            (
+                r#"{"tier": "Gold", "score": 1}"#,
+                "",
+                "missing field `phone`",
+            ),
+        ];
+        for (json, value, expected) in cases {
+            let error = serde_json::from_str::<Contact>(json).unwrap_err();
+            let reason = redacted_reason(&error);
+            assert_eq!(reason, expected, "{json}");
+            assert!(value.is_empty() || !reason.contains(value), "{reason}");
+        }
     }
 }

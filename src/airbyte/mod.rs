@@ -136,7 +136,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
         format!(
             "the {what} file {} is not valid: {}",
             path.display(),
-            custkit_runtime::record::redact_quoted(&error.to_string())
+            custkit_runtime::record::redact_values(&error.to_string())
         )
     })
 }
