@@ -1,14 +1,14 @@
 //! Safety guards for every pagination kind: paging must end, must not loop, and must not
 //! send credentials anywhere but the configured host.
 //!
-//! - [`checked`] wraps any page stream: it stops with [`Error::Paging`] at a page that
+//! - `checked` wraps any page stream: it stops with [`Error::Paging`] at a page that
 //!   repeats the previous page's records (a provider ignoring the page parameter) or at
 //!   a page beyond `max_pages`, and ends the stream at its first error.
 //! - [`CursorGuard`] remembers every cursor a stream has followed, for cursor paging: a
 //!   cursor seen before would loop.
 //! - [`next_page_url`] resolves a provider's next-page link and refuses one on another
 //!   origin, for next-URL paging.
-//! - [`deadline`] bounds a whole stream by `ClientConfig::sync_timeout`.
+//! - `deadline` bounds a whole stream by `ClientConfig::sync_timeout`.
 
 use super::{PageStream, RecordStream};
 use crate::endpoint::EndpointSpec;
