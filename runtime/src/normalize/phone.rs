@@ -1,5 +1,6 @@
 //! Phone numbers: keep the raw text, derive E.164 where the number is valid.
 
+use super::value::trim;
 use crate::model::Phone;
 use phonenumber::{country, Mode};
 use std::cell::RefCell;
@@ -63,7 +64,7 @@ fn region_of_calling_code(code: &str) -> Option<country::Id> {
     thread_local! {
         static SEEN: RefCell<Vec<(u16, Option<country::Id>)>> = const { RefCell::new(Vec::new()) };
     }
-    let digits: u16 = code.trim().trim_start_matches('+').parse().ok()?;
+    let digits: u16 = trim(code).trim_start_matches('+').parse().ok()?;
     let seen = SEEN.with_borrow(|seen| {
         seen.iter()
             .find(|(code, _)| *code == digits)

@@ -76,7 +76,7 @@ pub fn count(field: &'static str, value: &Value<'_>) -> Result<Option<u64>, Norm
         Value::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64 => {
             Ok(Some(*f as u64))
         }
-        Value::Str(s) => s.trim().parse::<u64>().map(Some).map_err(|_| invalid()),
+        Value::Str(s) => trim(s).parse::<u64>().map(Some).map_err(|_| invalid()),
         _ => Err(invalid()),
     }
 }
@@ -88,7 +88,7 @@ pub fn boolean(field: &'static str, value: &Value<'_>) -> Result<Option<bool>, N
         Value::Bool(b) => Ok(Some(*b)),
         Value::Int(0) => Ok(Some(false)),
         Value::Int(1) => Ok(Some(true)),
-        Value::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
+        Value::Str(s) => match trim(s).to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Ok(Some(true)),
             "false" | "0" | "no" => Ok(Some(false)),
             _ => Err(NormalizeError::new(field, "expected true/false or 1/0")),
@@ -143,9 +143,9 @@ fn money_amount(
             .map_err(|_| invalid()),
         Value::Str(s) => {
             let mut buffer = [0u8; 64];
-            let parsed = match plain_amount(s.trim(), format, &mut buffer) {
+            let parsed = match plain_amount(trim(s), format, &mut buffer) {
                 Some(plain) => Decimal::from_str(plain),
-                None => Decimal::from_str(&plain_amount_long(s.trim(), format)),
+                None => Decimal::from_str(&plain_amount_long(trim(s), format)),
             };
             parsed.map(Some).map_err(|_| {
                 NormalizeError::new(

@@ -1,6 +1,7 @@
 //! Date and time transforms: provider formats and zones in, UTC instants and partial
 //! dates out.
 
+use super::value::trim;
 use super::{NormalizeError, Value};
 use crate::model::PartialDate;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -38,7 +39,7 @@ pub fn date(
     let text = value
         .as_text()
         .ok_or_else(|| NormalizeError::new(field, "expected a date as text"))?;
-    let text = text.trim();
+    let text = trim(&text);
     let parsed = if format == "iso" {
         let day = text.get(..10).unwrap_or(text);
         NaiveDate::parse_from_str(day, "%Y-%m-%d")
@@ -67,7 +68,7 @@ pub fn date_from_parts(
             _ if value.is_blank() => Ok(None),
             Value::Int(i) => Ok(Some(*i)),
             Value::Float(f) if f.fract() == 0.0 => Ok(Some(*f as i64)),
-            Value::Str(text) => text.trim().parse::<i64>().map(Some).map_err(|_| {
+            Value::Str(text) => trim(text).parse::<i64>().map(Some).map_err(|_| {
                 NormalizeError::new(field, format!("expected the {name} as a whole number"))
             }),
             _ => Err(NormalizeError::new(
@@ -103,7 +104,7 @@ pub fn datetime(
     let text = value
         .as_text()
         .ok_or_else(|| NormalizeError::new(field, "expected a date-time as text"))?;
-    let text = text.trim();
+    let text = trim(&text);
     match format {
         DateTimeFormat::Rfc3339 => DateTime::parse_from_rfc3339(text)
             .map(|instant| Some(instant.with_timezone(&Utc)))
@@ -141,7 +142,7 @@ pub fn unix(
         _ if value.is_blank() => return Ok(None),
         Value::Int(i) => *i,
         Value::Float(f) if f.fract() == 0.0 => *f as i64,
-        Value::Str(s) => s.trim().parse::<i64>().map_err(|_| invalid())?,
+        Value::Str(s) => trim(s).parse::<i64>().map_err(|_| invalid())?,
         _ => return Err(invalid()),
     };
     let instant = match unit {
