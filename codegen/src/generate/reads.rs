@@ -29,9 +29,10 @@ impl Reads {
         path
     }
 
-    /// `fields` (the record's, or an object's below `prefix`) with only what is read:
-    /// a field read whole is kept whole; an object or array read in part keeps only the
-    /// parts read. Array items share their array's path, as `each` scopes do.
+    /// `fields` (the record's, or an object's below `prefix`) with only what is read: a
+    /// scalar read is kept; an object, or an array of them, keeps only the parts read
+    /// (none, when an `each` only counts its items). Array items share their array's
+    /// path, as `each` scopes do.
     pub fn prune(
         &self,
         prefix: &[String],
@@ -41,9 +42,7 @@ impl Reads {
         for (key, def) in fields {
             let mut path = prefix.to_vec();
             path.push(key.clone());
-            if self.paths.contains(&path) && !has_parts(&def.ty) {
-                kept.insert(key.clone(), def.clone());
-            } else if self.paths.contains(&path) || self.below(&path) {
+            if self.paths.contains(&path) || self.below(&path) {
                 let mut def = def.clone();
                 self.prune_type(&path, &mut def.ty);
                 kept.insert(key.clone(), def);
@@ -66,15 +65,6 @@ impl Reads {
             .range(path.to_vec()..)
             .next()
             .is_some_and(|read| read.len() > path.len() && read.starts_with(path))
-    }
-}
-
-/// Whether a type has parts a path can name (an object, or an array of them).
-fn has_parts(ty: &FieldType) -> bool {
-    match ty {
-        FieldType::Object(_) => true,
-        FieldType::Array(item) => has_parts(&item.ty),
-        FieldType::Scalar(_) => false,
     }
 }
 
