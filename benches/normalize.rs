@@ -56,25 +56,33 @@ fn examples() -> Vec<ExampleRecords> {
     out
 }
 
+/// Decodes and normalizes every record of `example`. A normalizer consumes its record
+/// (the text moves into `Customer::raw`), so each pass normalizes a copy; a sync makes
+/// that copy once, when it reads the page.
+fn normalize_all(example: &ExampleRecords) {
+    for record in &example.records {
+        black_box((example.endpoint.normalize)(black_box(record.clone())).is_ok());
+    }
+}
+
+/// Decodes every record of `example` into `T` with serde alone.
+fn decode_all<T: serde::de::DeserializeOwned>(example: &ExampleRecords) {
+    for record in &example.records {
+        let decoded: Result<T, _> = serde_json::from_str(black_box(record.json.get()));
+        black_box(decoded.is_ok());
+    }
+}
+
 fn normalize(c: &mut Criterion) {
     let examples = examples();
     assert!(
         !examples.is_empty(),
         "no provider has an example to measure"
     );
-    // A normalizer consumes its record (the text moves into `Customer::raw`), so each
-    // iteration normalizes a copy; a sync makes that copy once, when it reads the page.
     let mut group = c.benchmark_group("decode_normalize");
     for example in &examples {
         group.throughput(Throughput::Bytes(example.bytes));
-        group.bench_function(&example.label, |b| {
-            b.iter(|| {
-                for record in &example.records {
-                    let customer = (example.endpoint.normalize)(black_box(record.clone()));
-                    black_box(customer.is_ok());
-                }
-            })
-        });
+        group.bench_function(&example.label, |b| b.iter(|| normalize_all(example)));
     }
     group.finish();
 
@@ -85,29 +93,13 @@ fn normalize(c: &mut Criterion) {
     let mut group = c.benchmark_group("tourwell_baseline");
     group.throughput(Throughput::Bytes(tourwell.bytes));
     group.bench_function("hand_written_serde_decode", |b| {
-        b.iter(|| {
-            for record in &tourwell.records {
-                let decoded: Result<tourwell_baseline::Customer, _> =
-                    serde_json::from_str(black_box(record.json.get()));
-                black_box(decoded.is_ok());
-            }
-        })
+        b.iter(|| decode_all::<tourwell_baseline::Customer>(tourwell))
     });
     group.bench_function("generated_decode_only", |b| {
-        b.iter(|| {
-            for record in &tourwell.records {
-                let decoded: Result<custkit::tourwell::Customer, _> =
-                    serde_json::from_str(black_box(record.json.get()));
-                black_box(decoded.is_ok());
-            }
-        })
+        b.iter(|| decode_all::<custkit::tourwell::Customer>(tourwell))
     });
     group.bench_function("generated_decode_normalize", |b| {
-        b.iter(|| {
-            for record in &tourwell.records {
-                black_box((tourwell.endpoint.normalize)(black_box(record.clone())).is_ok());
-            }
-        })
+        b.iter(|| normalize_all(tourwell))
     });
     group.finish();
 }
@@ -127,18 +119,8 @@ fn interleaved_ratio() {
     else {
         return;
     };
-    let hand_written = || {
-        for record in &tourwell.records {
-            let decoded: Result<tourwell_baseline::Customer, _> =
-                serde_json::from_str(black_box(record.json.get()));
-            black_box(decoded.is_ok());
-        }
-    };
-    let custkit = || {
-        for record in &tourwell.records {
-            black_box((tourwell.endpoint.normalize)(black_box(record.clone())).is_ok());
-        }
-    };
+    let hand_written = || decode_all::<tourwell_baseline::Customer>(tourwell);
+    let custkit = || normalize_all(tourwell);
     let time = |work: &dyn Fn()| {
         let started = Instant::now();
         for _ in 0..PASSES_PER_ROUND {
