@@ -162,11 +162,19 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         |email| [Some(&email.address), None],
         |email| email.each.as_deref(),
     )?);
-    body.push(contact_list(ctx, &record, "national_ids", &n.national_ids, |scope, id| {
-        let value = target(ctx, scope, &id.value, Target::Text, "national_ids")?;
-        let kind = &id.kind;
-        Ok(quote!(#value.map(|value| #rt::model::NationalId { kind: ::std::borrow::Cow::Borrowed(#kind), value })))
-    }, |id| [Some(&id.value), None], |id| id.each.as_deref())?);
+    body.push(contact_list(
+        ctx,
+        &record,
+        "national_ids",
+        &n.national_ids,
+        |scope, id| {
+            let value = target(ctx, scope, &id.value, Target::Text, "national_ids")?;
+            let kind = label(&id.kind);
+            Ok(quote!(#value.map(|value| #rt::model::NationalId { kind: #kind, value })))
+        },
+        |id| [Some(&id.value), None],
+        |id| id.each.as_deref(),
+    )?);
     body.push(addresses(ctx, &record)?);
     body.push(social_profiles(ctx, &record)?);
     if !n.custom_fields.is_empty() {
@@ -236,10 +244,15 @@ fn option_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-/// An `Option<Label>` of a spec's constant: borrowed, nothing allocated per record.
+/// A `Label` of a spec's constant: borrowed, nothing allocated per record.
+fn label(text: &str) -> TokenStream {
+    quote!(::std::borrow::Cow::Borrowed(#text))
+}
+
+/// An `Option<Label>` of a spec's constant (see [`label`]).
 fn option_label(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(text) => quote!(::core::option::Option::Some(::std::borrow::Cow::Borrowed(#text))),
+    match value.map(label) {
+        Some(label) => quote!(::core::option::Option::Some(#label)),
         None => quote!(::core::option::Option::None),
     }
 }
@@ -428,9 +441,9 @@ fn social_profiles(ctx: &Context<'_>, record: &Scope) -> Result<TokenStream, Str
             };
             parts.push(quote!(#ident: #value));
         }
-        let network = &profile.network;
+        let network = label(&profile.network);
         let build = quote! {
-            let profile = #rt::model::SocialProfile { network: ::std::borrow::Cow::Borrowed(#network), #(#parts,)* };
+            let profile = #rt::model::SocialProfile { network: #network, #(#parts,)* };
             if profile.id.is_some() || profile.url.is_some() || profile.name.is_some() {
                 customer.social_profiles.push(profile);
             }
@@ -453,6 +466,7 @@ fn custom_field(
     let ty = map.ty.unwrap_or_default();
     let kind = Target::of_custom(ty);
     let value = target(ctx, record, map, kind, "custom_fields")?;
+    let name = label(name);
     let wrap = match ty {
         CustomFieldType::Text => quote!(#rt::model::CustomValue::Text),
         CustomFieldType::Number => quote!(#rt::model::CustomValue::Number),
@@ -465,7 +479,7 @@ fn custom_field(
                 let list: ::std::vec::Vec<::std::string::String> = ::core::iter::IntoIterator::into_iter(#value).collect();
                 if !list.is_empty() {
                     customer.custom_fields.push(#rt::model::CustomField {
-                        name: ::std::borrow::Cow::Borrowed(#name),
+                        name: #name,
                         value: #rt::model::CustomValue::List(list),
                     });
                 }
@@ -474,7 +488,7 @@ fn custom_field(
     };
     Ok(quote! {
         if let ::core::option::Option::Some(value) = #value {
-            customer.custom_fields.push(#rt::model::CustomField { name: ::std::borrow::Cow::Borrowed(#name), value: #wrap(value) });
+            customer.custom_fields.push(#rt::model::CustomField { name: #name, value: #wrap(value) });
         }
     })
 }
