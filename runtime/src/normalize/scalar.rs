@@ -142,10 +142,11 @@ fn money_amount(
             .map(Some)
             .map_err(|_| invalid()),
         Value::Str(s) => {
+            let text = trim(s);
             let mut buffer = [0u8; 64];
-            let parsed = match plain_amount(trim(s), format, &mut buffer) {
+            let parsed = match plain_amount(text, format, &mut buffer) {
                 Some(plain) => Decimal::from_str(plain),
-                None => Decimal::from_str(&plain_amount_long(trim(s), format)),
+                None => Decimal::from_str(&plain_chars(text, *format).collect::<String>()),
             };
             parsed.map(Some).map_err(|_| {
                 NormalizeError::new(
@@ -158,29 +159,24 @@ fn money_amount(
     }
 }
 
-/// `text` as a plain number (no thousands separators, `.` for decimals), written into
-/// `buffer`: amounts are short, and this runs for every amount of every record. `None`
-/// when it does not fit.
+/// The characters of `text` as a plain number: no thousands separators, `.` for
+/// decimals.
+fn plain_chars(text: &str, format: MoneyFormat) -> impl Iterator<Item = char> + '_ {
+    text.chars()
+        .filter(move |&c| Some(c) != format.thousands)
+        .map(move |c| if c == format.decimal { '.' } else { c })
+}
+
+/// [`plain_chars`] written into `buffer`: amounts are short, and this runs for every
+/// amount of every record. `None` when they do not fit.
 fn plain_amount<'b>(text: &str, format: &MoneyFormat, buffer: &'b mut [u8; 64]) -> Option<&'b str> {
     let mut len = 0;
-    for c in text.chars() {
-        if Some(c) == format.thousands {
-            continue;
-        }
-        let c = if c == format.decimal { '.' } else { c };
+    for c in plain_chars(text, *format) {
         let end = len + c.len_utf8();
         c.encode_utf8(buffer.get_mut(len..end)?);
         len = end;
     }
     std::str::from_utf8(&buffer[..len]).ok()
-}
-
-/// [`plain_amount`] for text too long for its buffer.
-fn plain_amount_long(text: &str, format: &MoneyFormat) -> String {
-    text.chars()
-        .filter(|&c| Some(c) != format.thousands)
-        .map(|c| if c == format.decimal { '.' } else { c })
-        .collect()
 }
 
 #[cfg(test)]
