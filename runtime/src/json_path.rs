@@ -226,18 +226,12 @@ fn value_found(value: &RawValue) -> Option<Found<'_>> {
     (value.get() != "null").then_some(Found::Value(value))
 }
 
-/// The items of an array already taken as text.
+/// The items of an array already taken as text, read as [`Items`] reads them in the
+/// walk.
 fn items_of(value: &RawValue) -> Result<Option<Found<'_>>, String> {
-    let text = value.get();
-    if text == "null" {
-        Ok(None)
-    } else if text.starts_with('[') {
-        serde_json::from_str(text)
-            .map(|items| Some(Found::Items(items)))
-            .map_err(|error| error.to_string())
-    } else {
-        Ok(Some(Found::NotArray))
-    }
+    serde_json::Deserializer::from_str(value.get())
+        .deserialize_any(Items)
+        .map_err(|error| error.to_string())
 }
 
 /// An object along a path: its wanted keys are read, the others skipped unbuilt.
