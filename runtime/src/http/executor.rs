@@ -146,10 +146,19 @@ async fn body_text(mut response: reqwest::Response) -> Result<String, reqwest::E
     while let Some(chunk) = response.chunk().await? {
         body.extend_from_slice(&chunk);
     }
-    Ok(match String::from_utf8(body) {
-        Ok(text) => text,
-        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
-    })
+    Ok(utf8_text(body))
+}
+
+/// `bytes` as a `String`, invalid sequences replaced. The check is SIMD (`simdutf8`):
+/// pages of non-ASCII text (Vietnamese or Thai names) take the standard library's check
+/// several times longer, and it runs on the thread that drives the stream.
+fn utf8_text(bytes: Vec<u8>) -> String {
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: `simdutf8` has just checked that `bytes` is valid UTF-8.
+        unsafe { String::from_utf8_unchecked(bytes) }
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
 }
 
 fn describe_non_json(body: &str, content_type: Option<&str>, error: &serde_json::Error) -> String {
@@ -639,6 +648,7 @@ fn resolve_base_url(provider: &ProviderInfo, config: &ClientConfig) -> Result<St
 mod tests {
     use super::*;
     use crate::http::ParamValue;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn dotted_body_params_nest() {
@@ -672,6 +682,27 @@ mod tests {
         );
         let reason = describe_non_json("OK", Some("application/json"), &error);
         assert!(!reason.contains("content type"), "{reason}");
+    }
+
+    #[test]
+    fn bodies_are_text_with_invalid_bytes_replaced() {
+        let thai = "{\"name\":\"สมชาย\",\"city\":\"Hà Nội\"}";
+        assert_eq!(utf8_text(thai.as_bytes().to_vec()), thai);
+        assert_eq!(
+            utf8_text(b"{\"a\":\"\xff\xfe\"}".to_vec()),
+            "{\"a\":\"\u{FFFD}\u{FFFD}\"}"
+        );
+        assert_eq!(utf8_text(Vec::new()), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn body_text_is_the_lossy_reading(bytes in proptest::prop_oneof![
+            proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+            ".{0,200}".prop_map(String::into_bytes),
+        ]) {
+            proptest::prop_assert_eq!(utf8_text(bytes.clone()), String::from_utf8_lossy(&bytes));
+        }
     }
 
     #[test]
