@@ -125,7 +125,7 @@ async fn the_token_is_exchanged_once_and_sent_as_x_token_on_every_page() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = customers.iter().map(|c| c.remote_id.clone()).collect();
+    let ids: Vec<String> = customers.iter().map(|c| c.remote_id.to_string()).collect();
     let expected: Vec<String> = (0..TOTAL).map(|n| (1000 + n).to_string()).collect();
     assert_eq!(
         ids, expected,

@@ -26,7 +26,7 @@ const TOTAL: usize = 5;
 const PER_PAGE: usize = 2;
 
 fn ids(customers: &[Customer]) -> Vec<String> {
-    customers.iter().map(|c| c.remote_id.clone()).collect()
+    customers.iter().map(|c| c.remote_id.to_string()).collect()
 }
 
 fn expected(ids: impl IntoIterator<Item = usize>) -> Vec<String> {

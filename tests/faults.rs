@@ -65,7 +65,7 @@ fn record(n: usize, malformed: bool) -> Value {
 fn ids(customers: &[Customer]) -> Vec<String> {
     customers
         .iter()
-        .map(|customer| customer.remote_id.clone())
+        .map(|customer| customer.remote_id.to_string())
         .collect()
 }
 

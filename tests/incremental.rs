@@ -77,7 +77,7 @@ async fn ladiflow_mock(customers: Customers) -> support::Mock {
 }
 
 fn remote_ids(customers: &[Customer]) -> Vec<String> {
-    customers.iter().map(|c| c.remote_id.clone()).collect()
+    customers.iter().map(|c| c.remote_id.to_string()).collect()
 }
 
 #[tokio::test]

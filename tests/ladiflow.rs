@@ -170,7 +170,7 @@ async fn the_list_pages_in_the_body_to_the_last_page_with_filters_nested() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = customers.iter().map(|c| c.remote_id.clone()).collect();
+    let ids: Vec<String> = customers.iter().map(|c| c.remote_id.to_string()).collect();
     let expected: Vec<String> = (0..TOTAL).map(|n| format!("c{n:03}")).collect();
     assert_eq!(ids, expected, "every record once, in order");
     let mut bodies: Vec<Value> = mock.requests().iter().map(body).collect();

@@ -172,7 +172,10 @@ async fn one_token_serves_every_page_to_the_last_cursor() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = customers.iter().map(|c| c.code.clone().unwrap()).collect();
+    let ids: Vec<String> = customers
+        .iter()
+        .map(|c| c.code.as_deref().unwrap().to_string())
+        .collect();
     let expected: Vec<String> = (0..TOTAL).map(|n| format!("CUS-{n:06}")).collect();
     assert_eq!(ids, expected);
     let cursors: Vec<Option<String>> = mock
@@ -490,7 +493,7 @@ async fn a_resumed_stream_follows_the_cursors_again_but_yields_only_later_pages(
         .unwrap();
     let codes: Vec<(u64, String)> = resumed
         .iter()
-        .map(|(position, customer)| (position.page, customer.code.clone().unwrap()))
+        .map(|(position, customer)| (position.page, customer.code.as_deref().unwrap().to_string()))
         .collect();
     assert_eq!(codes, [(3, "CUS-000006".to_string())]);
     assert_eq!(

@@ -90,7 +90,7 @@ async fn every_record_of_every_page_arrives_once() {
     assert_eq!(customers.len(), TOTAL);
     let ids: BTreeSet<String> = customers
         .iter()
-        .map(|customer| customer.remote_id.clone())
+        .map(|customer| customer.remote_id.to_string())
         .collect();
     assert_eq!(ids.len(), TOTAL, "no record twice");
     let expected: BTreeSet<String> = (0..TOTAL).map(|n| (10_000 + n).to_string()).collect();

@@ -27,8 +27,8 @@
 pub use custkit_runtime as runtime;
 pub use custkit_runtime::__private::chrono;
 pub use custkit_runtime::model::{
-    Address, Currency, CustomField, CustomValue, Email, Gender, Loyalty, Money, NationalId,
-    PartialDate, Phone, SocialProfile,
+    Address, CompactString, Currency, CustomField, CustomValue, Email, Gender, Label, Loyalty,
+    Money, NationalId, PartialDate, Phone, SocialProfile,
 };
 pub use custkit_runtime::{
     ClientConfig, Customer, Error, Pii, ProviderInfo, RecordError, RecordStream, Secret,

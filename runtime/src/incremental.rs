@@ -217,7 +217,7 @@ mod tests {
 
     fn customer(updated_at: Option<&str>) -> Customer {
         let raw = serde_json::value::RawValue::from_string("{}".to_string()).unwrap();
-        let mut customer = Customer::new("test", "1".to_string(), raw);
+        let mut customer = Customer::new("test", "1".into(), raw);
         customer.updated_at = updated_at.map(at);
         customer
     }

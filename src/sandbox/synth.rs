@@ -11,7 +11,7 @@
 use super::names;
 use custkit::runtime::record::{RawRecord, RecordPosition};
 use custkit::runtime::EndpointSpec;
-use custkit::Customer;
+use custkit::{CompactString, Customer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -64,7 +64,7 @@ impl Template {
             Value::Number(number) => Some(number.to_string()),
             _ => None,
         };
-        let paths_equal = |wanted: &Option<String>| -> Vec<Path> {
+        let paths_equal = |wanted: &Option<CompactString>| -> Vec<Path> {
             let Some(wanted) = wanted.as_deref().filter(|text| !text.is_empty()) else {
                 return Vec::new();
             };
@@ -78,12 +78,12 @@ impl Template {
             .iter()
             .find(|(_, value)| text_of(value).as_deref() == Some(customer.remote_id.as_str()))
             .map(|(path, value)| (path.clone(), value.clone()));
-        let email_texts: Vec<String> = customer
+        let email_texts: Vec<CompactString> = customer
             .emails
             .known()
             .map(|emails| emails.iter().map(|email| email.address.clone()).collect())
             .unwrap_or_default();
-        let phone_texts: Vec<String> = customer
+        let phone_texts: Vec<CompactString> = customer
             .phones
             .known()
             .map(|phones| phones.iter().map(|phone| phone.raw.clone()).collect())
@@ -134,7 +134,7 @@ impl Template {
         // A leaf holding the whole name keeps holding the whole name, even where the
         // provider also reads it as the given name (LadiFlow's `first_name` = `name`).
         let full_names = paths_equal(&customer.full_name);
-        let part = |wanted: &Option<String>| -> Vec<Path> {
+        let part = |wanted: &Option<CompactString>| -> Vec<Path> {
             paths_equal(wanted)
                 .into_iter()
                 .filter(|path| !full_names.contains(path))

@@ -7,7 +7,7 @@
 //! "empty" stay distinguishable. `raw` is not included (JSON lines and SQLite keep it).
 
 use super::{Outcome, Sink, SinkError};
-use custkit::{Address, CustomValue, Customer, Pii};
+use custkit::{Address, CompactString, CustomValue, Customer, Pii};
 use std::io::Write;
 
 /// The header, in order. Documented in the README.
@@ -105,7 +105,7 @@ pub fn row(customer: &Customer) -> Vec<String> {
     let emails = pii(
         "emails",
         known(&customer.emails, |emails| {
-            join(emails.iter().map(|email| email.address.clone()))
+            join(emails.iter().map(|email| email.address.as_str()))
         }),
     );
     let phones = pii(
@@ -114,7 +114,7 @@ pub fn row(customer: &Customer) -> Vec<String> {
             join(
                 phones
                     .iter()
-                    .map(|phone| phone.e164.clone().unwrap_or_else(|| phone.raw.clone())),
+                    .map(|phone| phone.e164.as_deref().unwrap_or(&phone.raw)),
             )
         }),
     );
@@ -130,11 +130,11 @@ pub fn row(customer: &Customer) -> Vec<String> {
             join(ids.iter().map(|id| format!("{}:{}", id.kind, id.value)))
         }),
     );
-    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let text = |value: &Option<CompactString>| value.as_deref().unwrap_or_default().to_string();
     let number = |value: Option<u64>| value.map(|n| n.to_string()).unwrap_or_default();
     vec![
         customer.provider.to_string(),
-        customer.remote_id.clone(),
+        customer.remote_id.to_string(),
         text(&customer.code),
         text(&customer.full_name),
         text(&customer.given_name),
@@ -147,8 +147,8 @@ pub fn row(customer: &Customer) -> Vec<String> {
         addresses,
         national_ids,
         text(&customer.company),
-        join(customer.groups.iter().cloned()),
-        join(customer.tags.iter().cloned()),
+        join(customer.groups.iter()),
+        join(customer.tags.iter()),
         text(&customer.source),
         customer
             .active
@@ -190,11 +190,19 @@ fn known<T>(value: &Pii<T>, flatten: impl FnOnce(&T) -> String) -> Option<String
     value.known().map(flatten)
 }
 
-fn join(items: impl Iterator<Item = String>) -> String {
-    items
-        .filter(|item| !item.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
+fn join(items: impl Iterator<Item = impl AsRef<str>>) -> String {
+    let mut joined = String::new();
+    for item in items {
+        let item = item.as_ref();
+        if item.is_empty() {
+            continue;
+        }
+        if !joined.is_empty() {
+            joined.push_str("; ");
+        }
+        joined.push_str(item);
+    }
+    joined
 }
 
 fn address(address: &Address) -> String {
@@ -234,13 +242,13 @@ fn custom_fields(customer: &Customer) -> String {
         .iter()
         .map(|field| {
             let value = match &field.value {
-                CustomValue::Text(text) => text.clone().into(),
+                CustomValue::Text(text) => text.as_str().into(),
                 CustomValue::Number(number) => number.to_string().into(),
                 CustomValue::Bool(flag) => (*flag).into(),
                 CustomValue::Date(date) => date.to_string().into(),
                 CustomValue::DateTime(at) => at.to_rfc3339().into(),
                 CustomValue::Money(money) => format!("{} {}", money.amount, money.currency).into(),
-                CustomValue::List(items) => items.clone().into(),
+                CustomValue::List(items) => items.iter().map(CompactString::as_str).collect(),
             };
             (field.name.to_string(), value)
         })

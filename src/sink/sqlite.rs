@@ -131,21 +131,21 @@ impl Sink for Store {
             .emails
             .known()
             .and_then(|emails| emails.first())
-            .map(|email| email.address.clone());
+            .map(|email| email.address.as_str());
         let phone = customer
             .phones
             .known()
             .and_then(|phones| phones.first())
-            .map(|phone| phone.e164.clone().unwrap_or_else(|| phone.raw.clone()));
+            .map(|phone| phone.e164.as_deref().unwrap_or(&phone.raw));
         let money = customer.total_spent.as_ref();
         self.connection
             .prepare_cached(UPSERT)
             .and_then(|mut statement| {
                 statement.execute(params![
                     customer.provider,
-                    customer.remote_id,
-                    customer.code,
-                    customer.full_name,
+                    customer.remote_id.as_str(),
+                    customer.code.as_deref(),
+                    customer.full_name.as_deref(),
                     email,
                     phone,
                     money.map(|money| money.amount.to_string()),
@@ -206,7 +206,7 @@ mod tests {
 
     fn customer(raw: &str, emails: Pii<Vec<Email>>) -> Customer {
         let raw = RawValue::from_string(raw.to_string()).unwrap();
-        let mut customer = Customer::new("p", "7".to_string(), raw);
+        let mut customer = Customer::new("p", "7".into(), raw);
         customer.emails = emails;
         customer
     }

@@ -476,7 +476,7 @@ fn custom_field(
         CustomFieldType::Money => quote!(#rt::model::CustomValue::Money),
         CustomFieldType::List => {
             return Ok(quote! {
-                let list: ::std::vec::Vec<::std::string::String> = ::core::iter::IntoIterator::into_iter(#value).collect();
+                let list: ::std::vec::Vec<#rt::model::CompactString> = ::core::iter::IntoIterator::into_iter(#value).collect();
                 if !list.is_empty() {
                     customer.custom_fields.push(#rt::model::CustomField {
                         name: #name,
@@ -537,7 +537,7 @@ fn custom_field_list(
                 map.from = Some(".".to_string());
                 let texts = target(ctx, &scope, &map, Target::List, "custom_fields")?;
                 quote!({
-                    let texts: ::std::vec::Vec<::std::string::String> = ::core::iter::IntoIterator::into_iter(#texts).collect();
+                    let texts: ::std::vec::Vec<#rt::model::CompactString> = ::core::iter::IntoIterator::into_iter(#texts).collect();
                     (!texts.is_empty()).then_some(#rt::model::CustomValue::List(texts))
                 })
             }
@@ -566,7 +566,7 @@ fn custom_field_list(
                 _ => ::core::option::Option::None,
             };
             if let ::core::option::Option::Some(value) = value {
-                customer.custom_fields.push(#rt::model::CustomField { name: ::std::borrow::Cow::Owned(name), value });
+                customer.custom_fields.push(#rt::model::CustomField { name: ::std::borrow::Cow::Owned(::std::string::String::from(name)), value });
             }
         }
     })
@@ -617,7 +617,7 @@ fn each_items(
     Ok((items, scope))
 }
 
-/// An expression of type `Option<T>` (`Vec<String>` for lists) for `map` read in `scope`.
+/// An expression of type `Option<T>` (`Vec<CompactString>` for lists) for `map` read in `scope`.
 fn target(
     ctx: &Context<'_>,
     scope: &Scope,
@@ -663,7 +663,7 @@ fn target(
         Target::Text => match &map.map {
             Some(table) => {
                 let (from, to) = table_pairs(table);
-                quote!(#rt::normalize::enum_map(&value, &[#((#from, #to)),*]).map(::std::string::ToString::to_string))
+                quote!(#rt::normalize::enum_map(&value, &[#((#from, #to)),*]).map(#rt::model::CompactString::from))
             }
             None => quote!(#rt::normalize::text(&value)),
         },
@@ -754,17 +754,17 @@ fn table_pairs(table: &IndexMap<String, String>) -> (Vec<&str>, Vec<&str>) {
         .unzip()
 }
 
-/// A `Vec<String>` for a list item mapping.
+/// A `Vec<CompactString>` for a list item mapping.
 fn list(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<TokenStream, String> {
     let rt = &ctx.runtime;
     let texts = |value: TokenStream| match &map.map {
         Some(table) => {
             let (from, to) = table_pairs(table);
-            quote!(#rt::normalize::enum_map(&#value, &[#((#from, #to)),*]).map(::std::string::ToString::to_string).into_iter().collect::<::std::vec::Vec<_>>())
+            quote!(#rt::normalize::enum_map(&#value, &[#((#from, #to)),*]).map(#rt::model::CompactString::from).into_iter().collect::<::std::vec::Vec<_>>())
         }
         None => match &map.split {
             Some(separator) => quote!(#rt::normalize::text(&#value)
-                .map(|text| text.split(#separator).map(str::trim).filter(|part| !part.is_empty()).map(::std::string::ToString::to_string).collect::<::std::vec::Vec<_>>())
+                .map(|text| text.split(#separator).map(str::trim).filter(|part| !part.is_empty()).map(#rt::model::CompactString::from).collect::<::std::vec::Vec<_>>())
                 .unwrap_or_default()),
             None => quote!(#rt::normalize::text_list([#value])),
         },

@@ -2,6 +2,7 @@
 
 use super::{Money, PartialDate, Pii};
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -26,17 +27,17 @@ pub struct Customer {
     /// The provider's name as in its spec (`acme`).
     pub provider: Label,
     /// The provider's identifier for this customer, as text.
-    pub remote_id: String,
+    pub remote_id: CompactString,
     /// The provider's human-facing customer code (`KH2150`).
-    pub code: Option<String>,
+    pub code: Option<CompactString>,
     /// The full name as the provider shows it.
-    pub full_name: Option<String>,
+    pub full_name: Option<CompactString>,
     /// Given (first) name.
-    pub given_name: Option<String>,
+    pub given_name: Option<CompactString>,
     /// Family (last) name.
-    pub family_name: Option<String>,
+    pub family_name: Option<CompactString>,
     /// Form of address (`Chị`, `Mr`).
-    pub salutation: Option<String>,
+    pub salutation: Option<CompactString>,
     /// Gender; `Unknown` when the provider has none or an unmapped value.
     pub gender: Gender,
     /// Date of birth; parts may be unknown.
@@ -52,13 +53,13 @@ pub struct Customer {
     /// Accounts on social and messaging networks.
     pub social_profiles: Vec<SocialProfile>,
     /// The company the customer belongs to or represents.
-    pub company: Option<String>,
+    pub company: Option<CompactString>,
     /// Groups, segments and customer types.
-    pub groups: Vec<String>,
+    pub groups: Vec<CompactString>,
     /// Free-form tags.
-    pub tags: Vec<String>,
+    pub tags: Vec<CompactString>,
     /// Where the customer came from (channel, campaign, source system).
-    pub source: Option<String>,
+    pub source: Option<CompactString>,
     /// Whether the provider considers the customer active.
     pub active: Option<bool>,
     /// Loyalty-programme standing.
@@ -83,7 +84,7 @@ pub struct Customer {
 impl Customer {
     /// An empty customer of `provider` with identifier `remote_id`: the starting point of
     /// every generated normalizer.
-    pub fn new(provider: &'static str, remote_id: String, raw: Box<RawValue>) -> Customer {
+    pub fn new(provider: &'static str, remote_id: CompactString, raw: Box<RawValue>) -> Customer {
         Customer {
             provider: Cow::Borrowed(provider),
             remote_id,
@@ -166,7 +167,7 @@ pub enum Gender {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Email {
     /// The address as the provider sent it (trimmed).
-    pub address: String,
+    pub address: CompactString,
     /// The role the provider gives it (`primary`, `secondary`, `work`).
     pub kind: Option<Label>,
 }
@@ -176,9 +177,9 @@ pub struct Email {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Phone {
     /// The number as the provider sent it, country code included when it was separate.
-    pub raw: String,
+    pub raw: CompactString,
     /// The number in E.164 (`+84888899000`), when it is a valid number.
-    pub e164: Option<String>,
+    pub e164: Option<CompactString>,
     /// The role the provider gives it (`primary`, `mobile`, `whatsapp`).
     pub kind: Option<Label>,
 }
@@ -190,23 +191,23 @@ pub struct Address {
     /// The role the provider gives it (`home`, `billing`).
     pub kind: Option<Label>,
     /// First address line (street, or the whole address when unsplit).
-    pub line1: Option<String>,
+    pub line1: Option<CompactString>,
     /// Second address line.
-    pub line2: Option<String>,
+    pub line2: Option<CompactString>,
     /// Ward or neighbourhood.
-    pub ward: Option<String>,
+    pub ward: Option<CompactString>,
     /// District.
-    pub district: Option<String>,
+    pub district: Option<CompactString>,
     /// City.
-    pub city: Option<String>,
+    pub city: Option<CompactString>,
     /// State, province or region.
-    pub state: Option<String>,
+    pub state: Option<CompactString>,
     /// Postal code.
-    pub postal_code: Option<String>,
+    pub postal_code: Option<CompactString>,
     /// Country name as sent.
-    pub country: Option<String>,
+    pub country: Option<CompactString>,
     /// ISO 3166-1 alpha-2 country code, upper case.
-    pub country_code: Option<String>,
+    pub country_code: Option<CompactString>,
 }
 
 /// An identity document or tax number.
@@ -216,7 +217,7 @@ pub struct NationalId {
     /// What it is (`national_id`, `passport`, `tax_id`).
     pub kind: Label,
     /// The number.
-    pub value: String,
+    pub value: CompactString,
 }
 
 /// An account on a social or messaging network.
@@ -226,11 +227,11 @@ pub struct SocialProfile {
     /// The network (`facebook`, `zalo`).
     pub network: Label,
     /// The account's identifier on that network.
-    pub id: Option<String>,
+    pub id: Option<CompactString>,
     /// A link to the profile.
-    pub url: Option<String>,
+    pub url: Option<CompactString>,
     /// The display name there.
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
 }
 
 /// Loyalty-programme standing.
@@ -238,9 +239,9 @@ pub struct SocialProfile {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Loyalty {
     /// Tier, level or medal.
-    pub tier: Option<String>,
+    pub tier: Option<CompactString>,
     /// Membership number.
-    pub membership_number: Option<String>,
+    pub membership_number: Option<CompactString>,
     /// Points collected in total.
     pub points: Option<Decimal>,
     /// Points that can be spent now.
@@ -263,7 +264,7 @@ pub struct CustomField {
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum CustomValue {
     /// Text.
-    Text(String),
+    Text(CompactString),
     /// An exact number.
     Number(
         #[serde(with = "rust_decimal::serde::str")]
@@ -279,7 +280,7 @@ pub enum CustomValue {
     /// An amount of money.
     Money(Money),
     /// Several text values.
-    List(Vec<String>),
+    List(Vec<CompactString>),
 }
 
 #[cfg(test)]
@@ -288,7 +289,7 @@ mod tests {
 
     fn customer(emails: Pii<Vec<Email>>, phones: Pii<Vec<Phone>>) -> Customer {
         let raw = RawValue::from_string("{}".to_string()).unwrap();
-        let mut customer = Customer::new("p", "1".to_string(), raw);
+        let mut customer = Customer::new("p", "1".into(), raw);
         customer.emails = emails;
         customer.phones = phones;
         customer

@@ -11,6 +11,7 @@
 //! with a national-prefix transform rule), and the caller falls back to `phonenumber`.
 //! A property test checks it agrees with `phonenumber` wherever it answers.
 
+use crate::model::CompactString;
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex::{Regex, RegexBuilder};
 use std::cell::RefCell;
@@ -23,7 +24,7 @@ const MAX_NATIONAL_LENGTH: usize = 17;
 /// The E.164 form of `number` (plain digits, as dialled in `region`), decided:
 /// `Some(Some(e164))` valid, `Some(None)` not a valid number, `None` for input this fast
 /// path does not handle.
-pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<String>> {
+pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<CompactString>> {
     if number.len() < 3 || !number.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -51,7 +52,7 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Strin
         return Some(None);
     }
     Some(is_valid(rules, national).then(|| {
-        let mut e164 = String::with_capacity(1 + rules.code_text.len() + national.len());
+        let mut e164 = CompactString::with_capacity(1 + rules.code_text.len() + national.len());
         e164.push('+');
         e164.push_str(&rules.code_text);
         e164.push_str(national);
@@ -264,26 +265,26 @@ mod tests {
     use proptest::prelude::*;
 
     /// What `phonenumber` itself answers.
-    fn reference(number: &str, region: &str) -> Option<String> {
+    fn reference(number: &str, region: &str) -> Option<CompactString> {
         let id = region.parse::<country::Id>().ok()?;
         let parsed = phonenumber::parse(Some(id), number).ok()?;
-        phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
+        phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string().into())
     }
 
     #[test]
     fn decides_common_national_numbers() {
         assert_eq!(
             national_digits("0888899000", "VN"),
-            Some(Some("+84888899000".to_string()))
+            Some(Some("+84888899000".into()))
         );
         assert_eq!(
             national_digits("0812345678", "TH"),
-            Some(Some("+66812345678".to_string()))
+            Some(Some("+66812345678".into()))
         );
         assert_eq!(national_digits("098877123", "VN"), Some(None));
         assert_eq!(
             national_digits("6502530000", "US"),
-            Some(Some("+16502530000".to_string()))
+            Some(Some("+16502530000".into()))
         );
     }
 

@@ -1,7 +1,8 @@
 //! Phone numbers: keep the raw text, derive E.164 where the number is valid.
 
 use super::value::trim;
-use crate::model::Phone;
+use crate::model::{CompactString, Phone};
+use compact_str::ToCompactString;
 use phonenumber::{country, Mode};
 use std::cell::RefCell;
 
@@ -11,8 +12,8 @@ use std::cell::RefCell;
 /// `None` when the number is blank. The raw text is always kept; `e164` is set only when
 /// the number is valid for its region.
 pub fn phone(
-    number: Option<String>,
-    calling_code: Option<String>,
+    number: Option<CompactString>,
+    calling_code: Option<CompactString>,
     default_region: Option<&str>,
     kind: Option<&'static str>,
 ) -> Option<Phone> {
@@ -42,7 +43,11 @@ fn region_id(code: &str) -> Option<country::Id> {
     std::str::from_utf8(&upper).ok()?.parse().ok()
 }
 
-fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) -> Option<String> {
+fn e164(
+    number: &str,
+    calling_code: Option<&str>,
+    default_region: Option<&str>,
+) -> Option<CompactString> {
     let region = match calling_code {
         Some(code) if !number.starts_with('+') => region_of_calling_code(code)?,
         _ => region_id(default_region?)?,
@@ -51,7 +56,7 @@ fn e164(number: &str, calling_code: Option<&str>, default_region: Option<&str>) 
         return decided;
     }
     let parsed = phonenumber::parse(Some(region), number).ok()?;
-    phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_string())
+    phonenumber::is_valid(&parsed).then(|| parsed.format().mode(Mode::E164).to_compact_string())
 }
 
 /// How many calling codes a thread remembers.
@@ -90,8 +95,8 @@ fn region_of_calling_code(code: &str) -> Option<country::Id> {
 mod tests {
     use super::*;
 
-    fn s(text: &str) -> Option<String> {
-        Some(text.to_string())
+    fn s(text: &str) -> Option<CompactString> {
+        Some(text.into())
     }
 
     #[test]

@@ -2,29 +2,31 @@
 
 use super::value::trim;
 use super::{NormalizeError, Value};
-use crate::model::{Currency, Money};
+use crate::model::{CompactString, Currency, Money};
+use compact_str::{format_compact, ToCompactString};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
 /// Text, trimmed; blank text and `null` become `None`. Numbers and booleans are written
 /// out (an integer id becomes `"2150"`).
-pub fn text(value: &Value<'_>) -> Option<String> {
+pub fn text(value: &Value<'_>) -> Option<CompactString> {
     match value {
         Value::Str(text) => {
             let text = trim(text);
-            (!text.is_empty()).then(|| text.to_string())
+            (!text.is_empty()).then(|| CompactString::from(text))
         }
         Value::Null | Value::Json(_) => None,
-        Value::Int(i) => Some(i.to_string()),
-        Value::Float(f) => Some(f.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_compact_string()),
+        // Written as the standard library writes it (`1e21`, not a shortest form).
+        Value::Float(f) => Some(format_compact!("{f}")),
+        Value::Bool(b) => Some(b.to_compact_string()),
     }
 }
 
 /// Several values as texts, skipping blanks. A structured JSON array of scalars
 /// contributes each element. An iterator, so that the texts go straight into the list
 /// that keeps them.
-pub fn text_list<'a, I>(values: I) -> impl Iterator<Item = String> + 'a
+pub fn text_list<'a, I>(values: I) -> impl Iterator<Item = CompactString> + 'a
 where
     I: IntoIterator<Item = Value<'a>>,
     I::IntoIter: 'a,
