@@ -163,9 +163,10 @@ pub fn unix(
 /// was a few percent of a normalizer's time); a spec names only a few patterns, all of
 /// them constants of the generated code.
 fn parse_with(text: &str, pattern: &'static str) -> ParseResult<Parsed> {
+    /// A pattern and its parsed items.
+    type Compiled = (&'static str, Box<[Item<'static>]>);
     thread_local! {
-        static PATTERNS: RefCell<Vec<(&'static str, Box<[Item<'static>]>)>> =
-            const { RefCell::new(Vec::new()) };
+        static PATTERNS: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
     }
     PATTERNS.with_borrow_mut(|patterns| {
         let index = match patterns.iter().position(|(known, _)| *known == pattern) {
