@@ -1,6 +1,6 @@
-//! Decode + normalize throughput of every provider's documented example records, and,
-//! for Tourwell, a hand-written `#[derive(Deserialize)]` decode of the same bytes as the
-//! baseline the generated code is measured against.
+//! Decode + normalize throughput of every provider's documented example records, each
+//! against a hand-written `#[derive(Deserialize)]` decode of the same bytes (the
+//! baselines in `common/baseline/`).
 //!
 //! Run: `cargo bench --bench normalize` (criterion; reports are under
 //! `target/criterion/`).
@@ -8,12 +8,12 @@
 //! Criterion measures each function for seconds on end, one after the other, so on a
 //! shared machine a change of load between two of them shows as a change of ratio. The
 //! ratio the targets are about is therefore also measured interleaved: many short rounds
-//! that each time both sides back to back, reported as the median of the rounds' ratios
-//! with its interquartile range.
+//! that each time both sides back to back, reported per provider as the median of the
+//! rounds' ratios with its interquartile range.
 
 mod common;
 
-use common::tourwell_baseline;
+use common::baseline;
 
 use criterion::{criterion_group, Criterion, Throughput};
 use custkit_runtime::http::Response;
@@ -56,20 +56,59 @@ fn examples() -> Vec<ExampleRecords> {
     out
 }
 
+/// A decode of every record of an example; returns how many succeeded.
+type DecodeAll = fn(&ExampleRecords) -> usize;
+
+/// Each provider's hand-written decode of its example records.
+const HAND_WRITTEN: &[(&str, DecodeAll)] = &[
+    ("clopos", decode_all::<baseline::clopos::Customer>),
+    ("ladiflow", decode_all::<baseline::ladiflow::Customer>),
+    ("meedee", decode_all::<baseline::meedee::Customer>),
+    ("tourwell", decode_all::<baseline::tourwell::Customer>),
+    ("xtrakit", decode_all::<baseline::xtrakit::Customer>),
+];
+
+/// The hand-written decode of `example`'s provider.
+fn hand_written(example: &ExampleRecords) -> Option<DecodeAll> {
+    HAND_WRITTEN
+        .iter()
+        .find(|(provider, _)| *provider == example.endpoint.provider)
+        .map(|(_, decode)| *decode)
+}
+
 /// Decodes and normalizes every record of `example`. A normalizer consumes its record
 /// (the text moves into `Customer::raw`), so each pass normalizes a copy; a sync makes
 /// that copy once, when it reads the page.
-fn normalize_all(example: &ExampleRecords) {
+/// Returns how many succeeded.
+fn normalize_all(example: &ExampleRecords) -> usize {
+    let mut normalized = 0;
     for record in &example.records {
-        black_box((example.endpoint.normalize)(black_box(record.clone())).is_ok());
+        let customer = (example.endpoint.normalize)(black_box(record.clone()));
+        normalized += usize::from(black_box(customer).is_ok());
     }
+    normalized
 }
 
-/// Decodes every record of `example` into `T` with serde alone.
-fn decode_all<T: serde::de::DeserializeOwned>(example: &ExampleRecords) {
+/// Decodes every record of `example` into `T` with serde alone; returns how many
+/// succeeded.
+fn decode_all<T: serde::de::DeserializeOwned>(example: &ExampleRecords) -> usize {
+    let mut decoded = 0;
     for record in &example.records {
-        let decoded: Result<T, _> = serde_json::from_str(black_box(record.json.get()));
-        black_box(decoded.is_ok());
+        let value: Result<T, _> = serde_json::from_str(black_box(record.json.get()));
+        decoded += usize::from(black_box(value).is_ok());
+    }
+    decoded
+}
+
+/// Checks that both sides of every comparison read every example record: a side that
+/// failed would be measured doing less work.
+fn check_both_sides_succeed(examples: &[ExampleRecords]) {
+    for example in examples {
+        let all = example.records.len();
+        assert_eq!(normalize_all(example), all, "{}: custkit", example.label);
+        let decode = hand_written(example)
+            .unwrap_or_else(|| panic!("{} has no hand-written baseline", example.label));
+        assert_eq!(decode(example), all, "{}: hand-written", example.label);
     }
 }
 
@@ -86,79 +125,84 @@ fn normalize(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("hand_written_decode");
+    for example in &examples {
+        let Some(decode) = hand_written(example) else {
+            continue;
+        };
+        group.throughput(Throughput::Bytes(example.bytes));
+        group.bench_function(&example.label, |b| b.iter(|| decode(example)));
+    }
+    group.finish();
+
     let tourwell = examples
         .iter()
         .find(|example| example.endpoint.provider == "tourwell")
         .expect("the Tourwell example is present");
-    let mut group = c.benchmark_group("tourwell_baseline");
+    let mut group = c.benchmark_group("tourwell_generated");
     group.throughput(Throughput::Bytes(tourwell.bytes));
-    group.bench_function("hand_written_serde_decode", |b| {
-        b.iter(|| decode_all::<tourwell_baseline::Customer>(tourwell))
-    });
     group.bench_function("generated_decode_only", |b| {
         b.iter(|| decode_all::<custkit::tourwell::Customer>(tourwell))
-    });
-    group.bench_function("generated_decode_normalize", |b| {
-        b.iter(|| normalize_all(tourwell))
     });
     group.finish();
 }
 
-/// Rounds of the interleaved measurement, and Tourwell examples decoded per side in each.
+/// Rounds of the interleaved measurement, and records decoded per side in each.
 const ROUNDS: usize = 301;
-const PASSES_PER_ROUND: usize = 400;
+const RECORDS_PER_ROUND: usize = 2400;
 
-/// The Tourwell throughput ratio (hand-written decode time / custkit decode + normalize
-/// time, so 1.0 is parity) measured in interleaved rounds; prints the median and the
-/// interquartile range.
-fn interleaved_ratio() {
-    let examples = examples();
-    let Some(tourwell) = examples
-        .iter()
-        .find(|example| example.endpoint.provider == "tourwell")
-    else {
-        return;
-    };
-    let hand_written = || decode_all::<tourwell_baseline::Customer>(tourwell);
-    let custkit = || normalize_all(tourwell);
-    let time = |work: &dyn Fn()| {
-        let started = Instant::now();
-        for _ in 0..PASSES_PER_ROUND {
-            work();
-        }
-        started.elapsed().as_secs_f64()
-    };
-    // Warm both up (phone rules, caches) before the first round counts.
-    time(&hand_written);
-    time(&custkit);
-    let mut ratios: Vec<f64> = (0..ROUNDS)
-        .map(|round| {
-            // Alternate which side goes first, so neither always follows the other.
-            if round % 2 == 0 {
-                let base = time(&hand_written);
-                base / time(&custkit)
-            } else {
-                let ours = time(&custkit);
-                time(&hand_written) / ours
+/// Each example's throughput ratio (hand-written decode time / custkit decode +
+/// normalize time, so 1.0 is parity) measured in interleaved rounds; prints the median
+/// and the interquartile range.
+fn interleaved_ratios() {
+    for example in examples() {
+        let Some(decode) = hand_written(&example) else {
+            continue;
+        };
+        let passes = RECORDS_PER_ROUND.div_ceil(example.records.len());
+        let hand_written = || decode(&example);
+        let custkit = || normalize_all(&example);
+        let time = |work: &dyn Fn() -> usize| {
+            let started = Instant::now();
+            for _ in 0..passes {
+                black_box(work());
             }
-        })
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let at = |fraction: f64| ratios[((ratios.len() - 1) as f64 * fraction).round() as usize];
-    println!(
-        "tourwell decode + normalize / hand-written decode, throughput, {ROUNDS} interleaved \
-         rounds of {} records a side: median {:.2} (interquartile {:.2}-{:.2})",
-        PASSES_PER_ROUND * tourwell.records.len(),
-        at(0.5),
-        at(0.25),
-        at(0.75),
-    );
+            started.elapsed().as_secs_f64()
+        };
+        // Warm both up (phone rules, caches) before the first round counts.
+        time(&hand_written);
+        time(&custkit);
+        let mut ratios: Vec<f64> = (0..ROUNDS)
+            .map(|round| {
+                // Alternate which side goes first, so neither always follows the other.
+                if round % 2 == 0 {
+                    let base = time(&hand_written);
+                    base / time(&custkit)
+                } else {
+                    let ours = time(&custkit);
+                    time(&hand_written) / ours
+                }
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let at = |fraction: f64| ratios[((ratios.len() - 1) as f64 * fraction).round() as usize];
+        println!(
+            "{}: decode + normalize / hand-written decode, throughput, {ROUNDS} interleaved \
+             rounds of {} records a side: median {:.2} (interquartile {:.2}-{:.2})",
+            example.label,
+            passes * example.records.len(),
+            at(0.5),
+            at(0.25),
+            at(0.75),
+        );
+    }
 }
 
 criterion_group!(benches, normalize);
 
 fn main() {
+    check_both_sides_succeed(&examples());
     benches();
     Criterion::default().configure_from_args().final_summary();
-    interleaved_ratio();
+    interleaved_ratios();
 }

@@ -18,7 +18,7 @@ mod common;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::Router;
-use common::tourwell_baseline;
+use common::baseline::tourwell as tourwell_baseline;
 use futures::{StreamExt, TryStreamExt};
 use std::collections::HashMap;
 use std::process::Command;

@@ -2,4 +2,4 @@
 
 #![allow(dead_code)]
 
-pub mod tourwell_baseline;
+pub mod baseline;

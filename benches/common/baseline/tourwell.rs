@@ -1,6 +1,4 @@
-//! A Tourwell customer decoded the way a hand-written client would do it: one
-//! `#[derive(Deserialize)]` struct per object, written by hand, no custkit code. It is the
-//! baseline the generated decode + normalize is measured against.
+//! A Tourwell customer (`GET /api/v1/customers`), as a hand-written client decodes it.
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
