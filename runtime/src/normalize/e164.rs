@@ -1,12 +1,13 @@
-//! A fast derivation of E.164 for the common case: a national number written as plain
-//! digits (`0888899000`) in a known region.
+//! A fast derivation of E.164 for the common cases: a national number written as plain
+//! digits (`0888899000`) in a known region, and an international one (`+233244567890`,
+//! `+994 50 123 45 67`).
 //!
 //! `phonenumber::parse` + `is_valid` answer every form of input, but every regex they run
 //! goes through one global, locked LRU cache keyed by the pattern's text; with two
 //! numbers per record that was most of the normalize time. This module follows the same
 //! steps on the same metadata (`phonenumber::metadata::DATABASE`), with each region's
 //! patterns compiled once, and answers only inputs whose handling it follows exactly: it
-//! returns `None` ("not decided here") for anything else (a `+`, separators, an
+//! returns `None` ("not decided here") for anything else (letters, brackets, an
 //! international dialling prefix, a number that starts with the country code, a region
 //! with a national-prefix transform rule), and the caller falls back to `phonenumber`.
 //! A property test checks it agrees with `phonenumber` wherever it answers.
@@ -38,9 +39,72 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Compa
     {
         return None;
     }
-    let national = strip_national_prefix(rules, number);
+    Some(decide(rules, strip_national_prefix(rules, number)))
+}
+
+/// The E.164 form of `number` written in international form (`+233244567890`, its digits
+/// perhaps grouped by spaces, `-` or `.`), read as `phonenumber::parse` reads it with
+/// `default_region` as the region; decided or `None` as in [`national_digits`].
+///
+/// `phonenumber` strips a national prefix from such a number with the *default* region's
+/// rules, not those of the number's country code; this follows it, so that both agree.
+pub(super) fn international_digits(
+    number: &str,
+    default_region: &str,
+) -> Option<Option<CompactString>> {
+    /// Room for the longest number `phonenumber` accepts: a three-digit country code and
+    /// a national number of `MAX_NATIONAL_LENGTH`; longer input is left to it.
+    const MAX_DIGITS: usize = 3 + MAX_NATIONAL_LENGTH;
+    let grouped = number.strip_prefix('+')?;
+    let mut buffer = [0u8; MAX_DIGITS];
+    let mut length = 0;
+    let mut after_digit = false;
+    for byte in grouped.bytes() {
+        match byte {
+            b'0'..=b'9' => {
+                *buffer.get_mut(length)? = byte;
+                length += 1;
+                after_digit = true;
+            }
+            // A separator only between digits: one after another or at an end is left to
+            // `phonenumber`'s own reading.
+            b' ' | b'-' | b'.' if after_digit => after_digit = false,
+            _ => return None,
+        }
+    }
+    if !after_digit {
+        return None;
+    }
+    let digits = std::str::from_utf8(&buffer[..length]).ok()?;
+    let home = rules_for(default_region)?;
+    if home.transform_rule
+        || home
+            .international_prefix
+            .as_ref()
+            .is_some_and(|idd| idd.is_match(digits))
+        || digits.len() <= MIN_NATIONAL_LENGTH
+        || digits.starts_with('0')
+    {
+        return None;
+    }
+    // The country code is the shortest prefix that is one (codes are prefix-free).
+    let (code_length, rules) = (1..=3).find_map(|code_length| {
+        let code: u16 = digits.get(..code_length)?.parse().ok()?;
+        let region = DATABASE.by_code(&code)?.into_iter().next()?.id();
+        Some((code_length, rules_for(region)))
+    })?;
+    let rules = rules?;
+    Some(decide(
+        rules,
+        strip_national_prefix(home, &digits[code_length..]),
+    ))
+}
+
+/// The E.164 form of `national` (a national significant number of `rules`' country code),
+/// when it is a valid number.
+fn decide(rules: &RegionRules, national: &str) -> Option<CompactString> {
     if national.len() < MIN_NATIONAL_LENGTH || national.len() > MAX_NATIONAL_LENGTH {
-        return Some(None);
+        return None;
     }
     let significant = national.trim_start_matches('0');
     // `phonenumber` keeps the digits after the leading zeros as a number below 2^56.
@@ -49,15 +113,15 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Compa
             .parse::<u64>()
             .map_or(true, |value| value >= 1 << 56)
     {
-        return Some(None);
+        return None;
     }
-    Some(is_valid(rules, national).then(|| {
+    is_valid(rules, national).then(|| {
         let mut e164 = CompactString::with_capacity(1 + rules.code_text.len() + national.len());
         e164.push('+');
         e164.push_str(&rules.code_text);
         e164.push_str(national);
         e164
-    }))
+    })
 }
 
 /// The national significant number: the national prefix removed the way
@@ -326,6 +390,98 @@ mod tests {
                 prop_assert_eq!(fast, reference(&number, region), "{} in {}", number, region);
             }
         }
+    }
+
+    #[test]
+    fn decides_common_international_numbers() {
+        assert_eq!(
+            international_digits("+233244567890", "GH"),
+            Some(Some("+233244567890".into()))
+        );
+        assert_eq!(
+            international_digits("+994 50 123 45 67", "AZ"),
+            Some(Some("+994501234567".into()))
+        );
+        assert_eq!(
+            international_digits("+84-888-899-000", "VN"),
+            Some(Some("+84888899000".into()))
+        );
+        assert_eq!(international_digits("+84 12", "VN"), Some(None));
+    }
+
+    #[test]
+    fn leaves_other_international_forms_to_phonenumber() {
+        for number in [
+            "84888899000",
+            "+84 (0) 888899000",
+            "+84  888899000",
+            "+84888899000 ",
+            "+84888899000 ext. 12",
+            "+0084888899000",
+            "+1",
+        ] {
+            assert_eq!(international_digits(number, "VN"), None, "{number}");
+        }
+    }
+
+    /// International numbers: a country code (of a region above, or another), its
+    /// digits perhaps grouped by a separator.
+    fn international_numbers() -> impl Strategy<Value = String> {
+        const CODES: &[&str] = &[
+            "84", "66", "1", "44", "39", "7", "49", "33", "54", "55", "52", "61", "86", "81", "91",
+            "65", "62", "63", "60", "82", "64", "27", "57", "51", "233", "994", "380", "0", "999",
+        ];
+        const SEPARATORS: &[&str] = &["", "", " ", "-", "."];
+        (
+            proptest::sample::select(CODES),
+            proptest::sample::select(SEPARATORS),
+            proptest::collection::vec(proptest::string::string_regex("[0-9]{1,4}").unwrap(), 1..5),
+        )
+            .prop_map(|(code, separator, groups)| {
+                format!("+{code}{separator}{}", groups.join(separator))
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn international_agrees_with_phonenumber(
+            number in international_numbers(),
+            region in proptest::sample::select(REGIONS),
+        ) {
+            if let Some(fast) = international_digits(&number, region) {
+                prop_assert_eq!(fast, reference(&number, region), "{} in {}", number, region);
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_phonenumber_on_each_regions_examples_in_international_form() {
+        let mut decided_valid = 0;
+        for meta in DATABASE.iter() {
+            let code = meta.country_code();
+            let descriptors = meta.descriptors();
+            let examples = [descriptors.fixed_line(), descriptors.mobile()]
+                .into_iter()
+                .flatten()
+                .filter_map(|descriptor| descriptor.example());
+            for example in examples {
+                for number in [format!("+{code}{example}"), format!("+{code} {example}")] {
+                    for region in ["VN", "DE"] {
+                        if let Some(fast) = international_digits(&number, region) {
+                            assert_eq!(fast, reference(&number, region), "{number} in {region}");
+                            decided_valid += usize::from(fast.is_some());
+                        }
+                    }
+                }
+            }
+        }
+        println!("fast path decided {decided_valid} valid international examples");
+        assert!(
+            decided_valid > 1000,
+            "the fast path decided only {decided_valid}"
+        );
     }
 
     #[test]

@@ -52,7 +52,9 @@ fn e164(
         Some(code) if !number.starts_with('+') => region_of_calling_code(code)?,
         _ => region_id(default_region?)?,
     };
-    if let Some(decided) = super::e164::national_digits(number, region.as_ref()) {
+    let decided = super::e164::national_digits(number, region.as_ref())
+        .or_else(|| super::e164::international_digits(number, region.as_ref()));
+    if let Some(decided) = decided {
         return decided;
     }
     let parsed = phonenumber::parse(Some(region), number).ok()?;
