@@ -87,17 +87,19 @@ pub(super) fn international_digits(
     {
         return None;
     }
-    // The country code is the shortest prefix that is one (codes are prefix-free).
-    let (code_length, rules) = (1..=3).find_map(|code_length| {
-        let code: u16 = digits.get(..code_length)?.parse().ok()?;
-        let region = DATABASE.by_code(&code)?.into_iter().next()?.id();
-        Some((code_length, rules_for(region)))
-    })?;
-    let rules = rules?;
-    Some(decide(
-        rules,
-        strip_national_prefix(home, &digits[code_length..]),
-    ))
+    // The country code is the prefix that is one (codes are prefix-free): most often the
+    // default region's own, whose rules are at hand.
+    let rules = if digits.starts_with(&home.code_text) {
+        home
+    } else {
+        (1..=3).find_map(|code_length| {
+            let code: u16 = digits.get(..code_length)?.parse().ok()?;
+            let region = DATABASE.by_code(&code)?.into_iter().next()?.id();
+            Some(rules_for(region))
+        })??
+    };
+    let national = &digits[rules.code_text.len()..];
+    Some(decide(rules, strip_national_prefix(home, national)))
 }
 
 /// The E.164 form of `national` (a national significant number of `rules`' country code),
