@@ -49,8 +49,15 @@ fn e164(
     default_region: Option<&str>,
 ) -> Option<CompactString> {
     let region = match calling_code {
-        Some(code) if !number.starts_with('+') => region_of_calling_code(code)?,
-        _ => region_id(default_region?)?,
+        Some(code) if !number.starts_with('+') => Some(region_of_calling_code(code)?),
+        _ => default_region.and_then(region_id),
+    };
+    let Some(region) = region else {
+        // No region to read a national number in; a number in international form names
+        // its own country.
+        let parsed = phonenumber::parse(None, number).ok()?;
+        return phonenumber::is_valid(&parsed)
+            .then(|| parsed.format().mode(Mode::E164).to_compact_string());
     };
     let decided = super::e164::national_digits(number, region.as_ref())
         .or_else(|| super::e164::international_digits(number, region.as_ref()));
@@ -112,6 +119,17 @@ mod tests {
     fn default_region_applies_to_national_numbers() {
         let phone = phone(s("0812345678"), None, Some("TH"), None).unwrap();
         assert_eq!(phone.e164.as_deref(), Some("+66812345678"));
+    }
+
+    #[test]
+    fn international_numbers_need_no_default_region() {
+        let no_region = phone(s("+233 24 456 7890"), None, None, None).unwrap();
+        assert_eq!(no_region.e164.as_deref(), Some("+233244567890"));
+        let other_region = phone(s("+233 24 456 7890"), None, Some("VN"), None).unwrap();
+        assert_eq!(other_region.e164.as_deref(), Some("+233244567890"));
+        let national = phone(s("0244567890"), None, None, None).unwrap();
+        assert_eq!(national.e164, None);
+        assert_eq!(national.raw, "0244567890");
     }
 
     #[test]
