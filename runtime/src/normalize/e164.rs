@@ -98,7 +98,7 @@ pub(super) fn international_digits(
             Some(rules_for(region))
         })??
     };
-    let national = &digits[rules.code_text.len()..];
+    let national = digits.get(rules.code_text.len()..)?;
     Some(decide(rules, strip_national_prefix(home, national)))
 }
 
