@@ -24,6 +24,7 @@ pub mod paging;
 pub mod provider;
 pub mod raw;
 pub mod record;
+pub mod scan;
 pub mod secret;
 
 pub use endpoint::EndpointSpec;

@@ -1,0 +1,458 @@
+//! A cursor over one record's JSON text, for decoders that codegen writes for the
+//! normalizer's borrowed view types (work in progress: nothing calls it yet).
+//!
+//! The text is always a `RawValue` that serde_json has already validated, so the scanner
+//! does not check the syntax again: it finds what the decoder asks for (a key, a string,
+//! a number) and skips what it does not, borrowing strings without escapes from the text.
+//! It still never panics and never reads out of bounds: given text that is not what it
+//! expects, it returns a [`ScanError`] with the byte offset where it stopped.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why a scan stopped, and where (a byte offset into the text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    /// What was expected there.
+    pub expected: &'static str,
+    /// The byte offset of the first byte that did not fit.
+    pub offset: usize,
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {} at byte {}", self.expected, self.offset)
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// The kind of the next value, from its first byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{`
+    Object,
+    /// `[`
+    Array,
+    /// `"`
+    String,
+    /// `-` or a digit.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// `null`.
+    Null,
+    /// The end of the text, or a byte no value starts with.
+    Other,
+}
+
+/// A position in a record's JSON text.
+pub struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner at the start of `text`.
+    pub fn new(text: &'a str) -> Scanner<'a> {
+        Scanner {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        }
+    }
+
+    /// The byte offset the scanner is at.
+    pub fn offset(&self) -> usize {
+        self.at
+    }
+
+    fn error<T>(&self, expected: &'static str) -> Result<T, ScanError> {
+        Err(ScanError {
+            expected,
+            offset: self.at,
+        })
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn peek_byte(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.bytes.get(self.at).copied()
+    }
+
+    fn expect(&mut self, byte: u8, expected: &'static str) -> Result<(), ScanError> {
+        if self.peek_byte() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            self.error(expected)
+        }
+    }
+
+    /// The kind of the next value.
+    pub fn peek(&mut self) -> Kind {
+        match self.peek_byte() {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            Some(b'"') => Kind::String,
+            Some(b'-' | b'0'..=b'9') => Kind::Number,
+            Some(b't' | b'f') => Kind::Bool,
+            Some(b'n') => Kind::Null,
+            _ => Kind::Other,
+        }
+    }
+
+    /// Consumes a `null` if one is next; tells whether it did.
+    pub fn null(&mut self) -> bool {
+        let found = self.peek_byte() == Some(b'n') && self.literal("null");
+        if found {
+            self.at += 4;
+        }
+        found
+    }
+
+    fn literal(&self, word: &str) -> bool {
+        self.bytes
+            .get(self.at..self.at + word.len())
+            .is_some_and(|bytes| bytes == word.as_bytes())
+    }
+
+    /// A string, borrowed from the text unless it holds escapes.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, ScanError> {
+        self.expect(b'"', "a string")?;
+        let start = self.at;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        match memchr::memchr2(b'"', b'\\', rest) {
+            Some(length) if rest.get(length) == Some(&b'"') => {
+                self.at = start + length + 1;
+                match self.text.get(start..start + length) {
+                    Some(text) => Ok(Cow::Borrowed(text)),
+                    None => self.error("a string"),
+                }
+            }
+            Some(_) => {
+                self.at = start - 1;
+                self.escaped_string().map(Cow::Owned)
+            }
+            None => self.error("the end of a string"),
+        }
+    }
+
+    /// A string with escapes, unescaped by serde_json (they are rare in records).
+    #[cold]
+    fn escaped_string(&mut self) -> Result<String, ScanError> {
+        let start = self.at;
+        self.skip_string()?;
+        let quoted = self.text.get(start..self.at).unwrap_or_default();
+        serde_json::from_str(quoted).or_else(|_| {
+            self.at = start;
+            self.error("a string")
+        })
+    }
+
+    /// Moves past the string that starts here (at its opening quote).
+    fn skip_string(&mut self) -> Result<(), ScanError> {
+        self.expect(b'"', "a string")?;
+        loop {
+            let rest = self.bytes.get(self.at..).unwrap_or_default();
+            match memchr::memchr2(b'"', b'\\', rest) {
+                Some(length) if rest.get(length) == Some(&b'"') => {
+                    self.at += length + 1;
+                    return Ok(());
+                }
+                // A backslash and the byte it escapes.
+                Some(length) => self.at += length + 2,
+                None => {
+                    self.at = self.bytes.len();
+                    return self.error("the end of a string");
+                }
+            }
+        }
+    }
+
+    /// The text of the number that starts here (`expected` names it in an error).
+    fn number_text(&mut self, expected: &'static str) -> Result<&'a str, ScanError> {
+        self.skip_whitespace();
+        let start = self.at;
+        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+        match self.text.get(start..self.at) {
+            Some(number) if !number.is_empty() => Ok(number),
+            _ => self.error(expected),
+        }
+    }
+
+    /// A whole number that fits an `i64`.
+    pub fn i64(&mut self) -> Result<i64, ScanError> {
+        let start = self.offset_after_whitespace();
+        let number = self.number_text("a whole number")?;
+        number.parse().or_else(|_| {
+            self.at = start;
+            self.error("a whole number")
+        })
+    }
+
+    /// A number, as serde_json reads it into an `f64`.
+    pub fn f64(&mut self) -> Result<f64, ScanError> {
+        let start = self.offset_after_whitespace();
+        let number = self.number_text("a number")?;
+        serde_json::from_str(number).or_else(|_| {
+            self.at = start;
+            self.error("a number")
+        })
+    }
+
+    fn offset_after_whitespace(&mut self) -> usize {
+        self.skip_whitespace();
+        self.at
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self) -> Result<bool, ScanError> {
+        self.skip_whitespace();
+        if self.literal("true") {
+            self.at += 4;
+            Ok(true)
+        } else if self.literal("false") {
+            self.at += 5;
+            Ok(false)
+        } else {
+            self.error("a boolean")
+        }
+    }
+
+    /// Moves past the value that starts here, whatever it is.
+    pub fn skip(&mut self) -> Result<(), ScanError> {
+        match self.peek() {
+            Kind::String => self.skip_string(),
+            Kind::Object | Kind::Array => self.skip_nested(),
+            Kind::Number => self.number_text("a number").map(drop),
+            Kind::Bool => self.bool().map(drop),
+            Kind::Null if self.null() => Ok(()),
+            Kind::Null | Kind::Other => self.error("a value"),
+        }
+    }
+
+    /// Moves past the object or array that starts here, by depth; strings inside are
+    /// skipped whole, so brackets in them do not count.
+    fn skip_nested(&mut self) -> Result<(), ScanError> {
+        let mut depth = 0usize;
+        loop {
+            match self.bytes.get(self.at) {
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    self.at += 1;
+                }
+                Some(b'}' | b']') => {
+                    self.at += 1;
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                Some(b'"') => self.skip_string()?,
+                Some(_) => self.at += 1,
+                None => return self.error("the end of an object or array"),
+            }
+        }
+    }
+
+    /// Calls `field` with each key of the object that starts here, the scanner placed at
+    /// the key's value; `field` must consume the value (read it or [`skip`](Self::skip) it).
+    pub fn object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        self.expect(b'{', "an object")?;
+        if self.peek_byte() == Some(b'}') {
+            self.at += 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':', "a colon")?;
+            field(self, key)?;
+            match self.peek_byte() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                _ => return self.error("a comma or the end of the object"),
+            }
+        }
+    }
+
+    /// Calls `item` for each element of the array that starts here, the scanner placed at
+    /// the element; `item` must consume it.
+    pub fn array(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        self.expect(b'[', "an array")?;
+        if self.peek_byte() == Some(b']') {
+            self.at += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            match self.peek_byte() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                _ => return self.error("a comma or the end of the array"),
+            }
+        }
+    }
+
+    /// Checks that only whitespace is left.
+    pub fn end(&mut self) -> Result<(), ScanError> {
+        match self.peek_byte() {
+            None => Ok(()),
+            Some(_) => self.error("the end of the record"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Reads any value into a `serde_json::Value` with the scanner alone.
+    fn value(scanner: &mut Scanner<'_>) -> Result<Value, ScanError> {
+        Ok(match scanner.peek() {
+            Kind::Null if scanner.null() => Value::Null,
+            Kind::Bool => Value::Bool(scanner.bool()?),
+            Kind::String => Value::String(scanner.string()?.into_owned()),
+            Kind::Number => {
+                let start = scanner.offset_after_whitespace();
+                match scanner.i64() {
+                    Ok(number) => Value::from(number),
+                    Err(_) => {
+                        scanner.at = start;
+                        let text = scanner.number_text("a number")?;
+                        serde_json::from_str(text).map_err(|_| ScanError {
+                            expected: "a number",
+                            offset: start,
+                        })?
+                    }
+                }
+            }
+            Kind::Array => {
+                let mut items = Vec::new();
+                scanner.array(|scanner| {
+                    items.push(value(scanner)?);
+                    Ok(())
+                })?;
+                Value::Array(items)
+            }
+            Kind::Object => {
+                let mut map = serde_json::Map::new();
+                scanner.object(|scanner, key| {
+                    let item = value(scanner)?;
+                    map.insert(key.into_owned(), item);
+                    Ok(())
+                })?;
+                Value::Object(map)
+            }
+            Kind::Null | Kind::Other => return scanner.error("a value"),
+        })
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            (-1e9f64..1e9).prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+            "[\\[\\]{}\",:\\\\ ]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z\"\\\\]{0,4}", inner, 0..6)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn reads_what_serde_json_reads(value_in in json(), pretty in any::<bool>()) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value_in).unwrap()
+            } else {
+                serde_json::to_string(&value_in).unwrap()
+            };
+            // serde_json's own reading (its float parsing is not an exact round trip).
+            let expected: Value = serde_json::from_str(&text).unwrap();
+            let mut scanner = Scanner::new(&text);
+            prop_assert_eq!(value(&mut scanner).unwrap(), expected);
+            prop_assert!(scanner.end().is_ok());
+            let mut skipper = Scanner::new(&text);
+            skipper.skip().unwrap();
+            prop_assert_eq!(skipper.offset(), text.trim_end().len());
+        }
+
+        #[test]
+        fn never_panics_on_any_text(text in ".{0,40}") {
+            let mut scanner = Scanner::new(&text);
+            let _ = value(&mut scanner);
+            let mut skipper = Scanner::new(&text);
+            let _ = skipper.skip();
+        }
+    }
+
+    #[test]
+    fn strings_without_escapes_are_borrowed() {
+        let mut scanner = Scanner::new(r#"{"name":"Thân Thị Cẩm Lệ","note":"a\"b"}"#);
+        let mut seen = Vec::new();
+        scanner
+            .object(|scanner, key| {
+                let text = scanner.string()?;
+                seen.push((
+                    key.into_owned(),
+                    matches!(text, Cow::Borrowed(_)),
+                    text.into_owned(),
+                ));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            seen,
+            [
+                ("name".to_string(), true, "Thân Thị Cẩm Lệ".to_string()),
+                ("note".to_string(), false, "a\"b".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_say_what_was_expected_and_where() {
+        let mut scanner = Scanner::new(r#"{"id": "2150"}"#);
+        let error = scanner
+            .object(|scanner, _| scanner.i64().map(drop))
+            .unwrap_err();
+        assert_eq!(
+            error,
+            ScanError {
+                expected: "a whole number",
+                offset: 7
+            }
+        );
+        let error = Scanner::new("[1, 2").array(|s| s.skip()).unwrap_err();
+        assert_eq!(error.expected, "a comma or the end of the array");
+    }
+}
