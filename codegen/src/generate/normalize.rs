@@ -218,12 +218,13 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         > {
             // The customer is built while the view borrows the record's text, with a
             // stand-in for `raw`; the text itself moves in afterwards.
-            let normalized = match #rt::__private::serde_json::from_str::<#view>(record.json.get()) {
+            let text = record.json.get();
+            let normalized = match #rt::scan::decode_record::<#view>(text) {
                 ::core::result::Result::Ok(raw) => raw
                     .normalize(#rt::__private::serde_json::value::RawValue::NULL.to_owned())
                     .map_err(|error| error.to_string()),
                 ::core::result::Result::Err(error) => {
-                    ::core::result::Result::Err(#rt::record::decode_reason(&error))
+                    ::core::result::Result::Err(#rt::scan::decode_reason(&error, text))
                 }
             };
             match normalized {

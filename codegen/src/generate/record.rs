@@ -93,10 +93,12 @@ fn object_type(
     let rt = &ctx.runtime;
     let ident = type_ident(name);
     let mut members = Vec::new();
+    let mut decoded = Vec::new();
     for (key, def) in fields {
         let field = field_ident(key);
         let nested_name = format!("{name}_{key}");
         let ty = field_type(ctx, family, &nested_name, key, def, out);
+        decoded.push(decode_field(ctx, key, def, &field, &ty));
         let mut serde_args = Vec::new();
         if field.to_string().trim_start_matches("r#") != key {
             serde_args.push(quote!(rename = #key));
@@ -117,12 +119,31 @@ fn object_type(
     let serde_crate = format!("{}::__private::serde", ctx.runtime_path);
     if family == Family::View {
         let lifetime = fields.values().any(borrows).then(|| quote!(<'a>));
+        let slots = decoded.iter().map(|field| &field.slot);
+        let arms = decoded.iter().map(|field| &field.arm);
+        let finals = decoded.iter().map(|field| &field.value);
         out.extend(quote! {
             #[doc = #doc]
             #[derive(#rt::__private::serde::Deserialize)]
             #[serde(crate = #serde_crate)]
             pub struct #ident #lifetime {
                 #(#members,)*
+            }
+
+            impl<'a> #rt::scan::Decode<'a> for #ident #lifetime {
+                fn decode(
+                    scanner: &mut #rt::scan::Scanner<'a>,
+                ) -> ::core::result::Result<Self, #rt::scan::ScanError> {
+                    #(#slots)*
+                    scanner.object(|scanner, key| {
+                        match &*key {
+                            #(#arms)*
+                            _ => scanner.skip()?,
+                        }
+                        ::core::result::Result::Ok(())
+                    })?;
+                    ::core::result::Result::Ok(Self { #(#finals,)* })
+                }
             }
         });
         return;
@@ -141,6 +162,64 @@ fn object_type(
             }
         }
     });
+}
+
+/// How a view type's generated decoder reads one field: a slot for its value, the match
+/// arm that fills it, and the field's final value (a default or an error when absent).
+struct DecodedField {
+    slot: TokenStream,
+    arm: TokenStream,
+    value: TokenStream,
+}
+
+fn decode_field(
+    ctx: &Context<'_>,
+    key: &str,
+    def: &FieldDef,
+    field: &proc_macro2::Ident,
+    ty: &TokenStream,
+) -> DecodedField {
+    let rt = &ctx.runtime;
+    let scan = quote!(#rt::scan);
+    let read = if def.pii.is_some() {
+        quote!(<#ty as #scan::Decode<'a>>::decode(scanner)?)
+    } else if def.empty_array_is_null {
+        quote!(#scan::empty_array_as_none(scanner)?)
+    } else if def.one_or_many {
+        quote!(#scan::one_or_many(scanner)?)
+    } else {
+        quote!(<#ty as #scan::Decode<'a>>::decode(scanner)?)
+    };
+    let duplicate = format!("the field `{key}` once");
+    let missing = format!("the field `{key}`");
+    let is_json = matches!(def.ty, FieldType::Scalar(ScalarType::Json));
+    // Slots are named apart from the decoder's own names (`scanner`, `key`, `value`), which
+    // a record's fields may share.
+    let slot = quote::format_ident!("slot_{}", field.to_string().trim_start_matches("r#"));
+    let value = if def.pii.is_some() {
+        quote!(#slot.unwrap_or(#rt::Pii::Withheld))
+    } else if def.empty_array_is_null || def.nullable || def.one_or_many || is_json {
+        quote!(#slot.unwrap_or_default())
+    } else {
+        quote! {
+            match #slot {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => return scanner.error(#missing),
+            }
+        }
+    };
+    DecodedField {
+        slot: quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;),
+        arm: quote! {
+            #key => {
+                if #slot.is_some() {
+                    return scanner.error(#duplicate);
+                }
+                #slot = ::core::option::Option::Some(#read);
+            }
+        },
+        value: quote!(#field: #value),
+    }
 }
 
 fn field_doc(key: &str, def: &FieldDef) -> String {
