@@ -57,11 +57,13 @@ impl fmt::Debug for RawRecord {
 /// serde_json's message without the offending value: "invalid type: string \"Nguyễn\",
 /// expected i64" would leak a name.
 pub fn decode_reason(error: &serde_json::Error) -> String {
-    format!(
-        "does not match the spec's record type: {} (column {})",
-        redacted_reason(error),
-        error.column()
-    )
+    mismatch_reason(&redacted_reason(error), error.column())
+}
+
+/// The reason of every record that does not decode, whichever decoder read it: `what`
+/// went wrong (never quoting a value) and the column where.
+pub fn mismatch_reason(what: &str, column: usize) -> String {
+    format!("does not match the spec's record type: {what} (column {column})")
 }
 
 /// serde_json's message with every value redacted (see [`redact_values`]) and without its

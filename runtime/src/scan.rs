@@ -33,6 +33,11 @@ impl fmt::Display for ScanError {
 
 impl std::error::Error for ScanError {}
 
+/// An error at byte `offset` (a value that began there and did not read).
+fn error_at<T>(offset: usize, expected: &'static str) -> Result<T, ScanError> {
+    Err(ScanError { expected, offset })
+}
+
 /// The kind of the next value, from its first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -77,10 +82,7 @@ impl<'a> Scanner<'a> {
     /// An error at the scanner's position: `expected` says what should have been there
     /// (`a string`, `the field \`id\``).
     pub fn error<T>(&self, expected: &'static str) -> Result<T, ScanError> {
-        Err(ScanError {
-            expected,
-            offset: self.at,
-        })
+        error_at(self.at, expected)
     }
 
     #[inline]
@@ -165,10 +167,7 @@ impl<'a> Scanner<'a> {
         let start = self.at;
         self.skip_string()?;
         let quoted = self.text.get(start..self.at).unwrap_or_default();
-        serde_json::from_str(quoted).or_else(|_| {
-            self.at = start;
-            self.error("a string")
-        })
+        serde_json::from_str(quoted).or_else(|_| error_at(start, "a string"))
     }
 
     /// Moves past the string that starts here (at its opening quote).
@@ -210,20 +209,16 @@ impl<'a> Scanner<'a> {
     pub fn i64(&mut self) -> Result<i64, ScanError> {
         let start = self.offset_after_whitespace();
         let number = self.number_text("a whole number")?;
-        number.parse().or_else(|_| {
-            self.at = start;
-            self.error("a whole number")
-        })
+        number
+            .parse()
+            .or_else(|_| error_at(start, "a whole number"))
     }
 
     /// A number, as serde_json reads it into an `f64`.
     pub fn f64(&mut self) -> Result<f64, ScanError> {
         let start = self.offset_after_whitespace();
         let number = self.number_text("a number")?;
-        serde_json::from_str(number).or_else(|_| {
-            self.at = start;
-            self.error("a number")
-        })
+        serde_json::from_str(number).or_else(|_| error_at(start, "a number"))
     }
 
     #[inline]
@@ -410,10 +405,7 @@ impl<'a> Decode<'a> for serde_json::Value {
         let start = scanner.offset_after_whitespace();
         scanner.skip()?;
         let text = scanner.text.get(start..scanner.at).unwrap_or_default();
-        serde_json::from_str(text).or_else(|_| {
-            scanner.at = start;
-            scanner.error("a JSON value")
-        })
+        serde_json::from_str(text).or_else(|_| error_at(start, "a JSON value"))
     }
 }
 
@@ -453,15 +445,10 @@ pub fn empty_array_as_none<'a, T: Decode<'a>>(
 ) -> Result<Option<T>, ScanError> {
     match scanner.peek() {
         Kind::Null if scanner.null() => Ok(None),
-        Kind::Array => {
-            let mut empty = true;
-            scanner.array(|scanner| {
-                empty = false;
-                scanner.error("an object or an empty array")
-            })?;
-            debug_assert!(empty);
-            Ok(None)
-        }
+        // Any element is an error: only `[]` stands for none.
+        Kind::Array => scanner
+            .array(|scanner| scanner.error("an object or an empty array"))
+            .map(|()| None),
         _ => T::decode(scanner).map(Some),
     }
 }
@@ -493,10 +480,7 @@ pub fn decode_reason(error: &ScanError, text: &str) -> String {
         .rfind('\n')
         .map_or(before.len(), |newline| before.len() - newline - 1)
         + 1;
-    format!(
-        "does not match the spec's record type: expected {} (column {column})",
-        error.expected
-    )
+    crate::record::mismatch_reason(&format!("expected {}", error.expected), column)
 }
 
 #[cfg(test)]
