@@ -181,32 +181,32 @@ fn decode_field(
 ) -> DecodedField {
     let rt = &ctx.runtime;
     let scan = quote!(#rt::scan);
-    let read = if def.pii.is_some() {
-        quote!(<#ty as #scan::Decode<'a>>::decode(scanner)?)
-    } else if def.empty_array_is_null {
-        quote!(#scan::empty_array_as_none(scanner)?)
-    } else if def.one_or_many {
-        quote!(#scan::one_or_many(scanner)?)
-    } else {
-        quote!(<#ty as #scan::Decode<'a>>::decode(scanner)?)
+    let quirk = quirk(def);
+    let read = match quirk {
+        Quirk::EmptyArrayIsNull => quote!(#scan::empty_array_as_none(scanner)?),
+        Quirk::OneOrMany => quote!(#scan::one_or_many(scanner)?),
+        Quirk::Pii | Quirk::Json | Quirk::Plain => {
+            quote!(<#ty as #scan::Decode<'a>>::decode(scanner)?)
+        }
     };
     let duplicate = format!("the field `{key}` once");
     let missing = format!("the field `{key}`");
-    let is_json = matches!(def.ty, FieldType::Scalar(ScalarType::Json));
     // Slots are named apart from the decoder's own names (`scanner`, `key`, `value`), which
     // a record's fields may share.
     let slot = quote::format_ident!("slot_{}", field.to_string().trim_start_matches("r#"));
-    let value = if def.pii.is_some() {
-        quote!(#slot.unwrap_or(#rt::Pii::Withheld))
-    } else if def.empty_array_is_null || def.nullable || def.one_or_many || is_json {
-        quote!(#slot.unwrap_or_default())
-    } else {
-        quote! {
+    // Absent: what serde's `default`s give, or, for a required field, an error.
+    let value = match quirk {
+        Quirk::Pii => quote!(#slot.unwrap_or(#rt::Pii::Withheld)),
+        Quirk::EmptyArrayIsNull | Quirk::OneOrMany | Quirk::Json => {
+            quote!(#slot.unwrap_or_default())
+        }
+        Quirk::Plain if def.nullable => quote!(#slot.unwrap_or_default()),
+        Quirk::Plain => quote! {
             match #slot {
                 ::core::option::Option::Some(value) => value,
                 ::core::option::Option::None => return scanner.error(#missing),
             }
-        }
+        },
     };
     DecodedField {
         slot: quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;),
@@ -244,26 +244,61 @@ fn borrows(def: &FieldDef) -> bool {
     }
 }
 
+/// The one quirk a field is read with, when it declares several: personal data first,
+/// then `[]` as none, then one-or-many. Both the serde attributes and the generated
+/// decoders follow it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quirk {
+    /// Scoped personal data: absent is `Withheld`.
+    Pii,
+    /// An object sent as `[]` (or `null`) when empty.
+    EmptyArrayIsNull,
+    /// A list sent as a single object when it has one element.
+    OneOrMany,
+    /// Any JSON, `null` when absent.
+    Json,
+    /// None of the above.
+    Plain,
+}
+
+fn quirk(def: &FieldDef) -> Quirk {
+    if def.pii.is_some() {
+        Quirk::Pii
+    } else if def.empty_array_is_null {
+        Quirk::EmptyArrayIsNull
+    } else if def.one_or_many {
+        Quirk::OneOrMany
+    } else if matches!(def.ty, FieldType::Scalar(ScalarType::Json)) {
+        Quirk::Json
+    } else {
+        Quirk::Plain
+    }
+}
+
 /// The serde attributes a field's quirks need.
 fn quirk_attrs(ctx: &Context<'_>, family: Family, def: &FieldDef) -> Vec<TokenStream> {
     let raw_fn = |name: &str| format!("{}::raw::{name}", ctx.runtime_path);
     let mut attrs = Vec::new();
-    if def.pii.is_some() {
-        let withheld = raw_fn("withheld");
-        let known = raw_fn("known");
-        attrs.push(quote!(default = #withheld, deserialize_with = #known));
-        if family == Family::Owned {
-            let is_withheld = format!("{}::Pii::is_withheld", ctx.runtime_path);
-            attrs.push(quote!(skip_serializing_if = #is_withheld));
+    match quirk(def) {
+        Quirk::Pii => {
+            let withheld = raw_fn("withheld");
+            let known = raw_fn("known");
+            attrs.push(quote!(default = #withheld, deserialize_with = #known));
+            if family == Family::Owned {
+                let is_withheld = format!("{}::Pii::is_withheld", ctx.runtime_path);
+                attrs.push(quote!(skip_serializing_if = #is_withheld));
+            }
         }
-    } else if def.empty_array_is_null {
-        let helper = raw_fn("empty_array_as_none");
-        attrs.push(quote!(default, deserialize_with = #helper));
-    } else if def.one_or_many {
-        let helper = raw_fn("one_or_many");
-        attrs.push(quote!(default, deserialize_with = #helper));
-    } else if matches!(def.ty, FieldType::Scalar(ScalarType::Json)) {
-        attrs.push(quote!(default));
+        Quirk::EmptyArrayIsNull => {
+            let helper = raw_fn("empty_array_as_none");
+            attrs.push(quote!(default, deserialize_with = #helper));
+        }
+        Quirk::OneOrMany => {
+            let helper = raw_fn("one_or_many");
+            attrs.push(quote!(default, deserialize_with = #helper));
+        }
+        Quirk::Json => attrs.push(quote!(default)),
+        Quirk::Plain => {}
     }
     attrs
 }
