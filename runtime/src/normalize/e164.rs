@@ -30,13 +30,7 @@ pub(super) fn national_digits(number: &str, region: &str) -> Option<Option<Compa
         return None;
     }
     let rules = rules_for(region)?;
-    if rules.transform_rule
-        || rules
-            .international_prefix
-            .as_ref()
-            .is_some_and(|idd| idd.is_match(number))
-        || number.starts_with(&rules.code_text)
-    {
+    if rules.reads_otherwise(number) || number.starts_with(&rules.code_text) {
         return None;
     }
     Some(decide(rules, strip_national_prefix(rules, number)))
@@ -77,11 +71,7 @@ pub(super) fn international_digits(
     }
     let digits = std::str::from_utf8(&buffer[..length]).ok()?;
     let home = rules_for(default_region)?;
-    if home.transform_rule
-        || home
-            .international_prefix
-            .as_ref()
-            .is_some_and(|idd| idd.is_match(digits))
+    if home.reads_otherwise(digits)
         || digits.len() <= MIN_NATIONAL_LENGTH
         || digits.starts_with('0')
     {
@@ -226,6 +216,17 @@ impl RegionRules {
                 .map(Pattern::compile)
                 .collect::<Option<_>>()?,
         })
+    }
+
+    /// Whether `phonenumber` reads `digits` in this region in a way the fast path does
+    /// not follow: the region has a national-prefix transform rule, or the digits start
+    /// with its international dialling prefix.
+    fn reads_otherwise(&self, digits: &str) -> bool {
+        self.transform_rule
+            || self
+                .international_prefix
+                .as_ref()
+                .is_some_and(|idd| idd.is_match(digits))
     }
 
     /// `phonenumber::validator::number_type(..) != Type::Unknown`.
