@@ -218,7 +218,10 @@ impl<'a> Scanner<'a> {
     pub fn f64(&mut self) -> Result<f64, ScanError> {
         let start = self.offset_after_whitespace();
         let number = self.number_text("a number")?;
-        serde_json::from_str(number).or_else(|_| error_at(start, "a number"))
+        match short_decimal(number) {
+            Some(value) => Ok(value),
+            None => serde_json::from_str(number).or_else(|_| error_at(start, "a number")),
+        }
     }
 
     #[inline]
@@ -367,6 +370,22 @@ fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(|&byte| byte == b'"' || byte == b'\\')
         .map(|index| offset + index)
+}
+
+/// `number` as an `f64` when it is a plain JSON decimal (`-12.50`: no exponent, no
+/// leading zero) of at most 15 digits, without serde_json's parser; `None` for any other
+/// text, left to it. Fifteen digits and their power of ten are exact in an `f64`, so
+/// serde_json and the standard library both give the correctly rounded value here.
+fn short_decimal(number: &str) -> Option<f64> {
+    const MAX_DIGITS: usize = 15;
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = number.strip_prefix('-').unwrap_or(number);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let plain = digits(whole)
+        && digits(fraction)
+        && (whole.len() == 1 || !whole.starts_with('0'))
+        && whole.len() + fraction.len() <= MAX_DIGITS;
+    plain.then(|| number.parse().ok()).flatten()
 }
 
 /// A value that a generated decoder reads from a [`Scanner`]: the field types of the
@@ -564,6 +583,22 @@ mod tests {
             let mut skipper = Scanner::new(&text);
             skipper.skip().unwrap();
             prop_assert_eq!(skipper.offset(), text.trim_end().len());
+        }
+
+        #[test]
+        fn short_decimals_read_as_serde_json_reads_them(number in "-?(0|[1-9][0-9]{0,8})(\\.[0-9]{1,6})?") {
+            let expected: f64 = serde_json::from_str(&number).unwrap();
+            prop_assert_eq!(short_decimal(&number).map(f64::to_bits), Some(expected.to_bits()));
+        }
+
+        #[test]
+        fn number_like_text_is_short_only_where_serde_json_reads_it_alike(
+            number in "[-+.eE0-9]{0,20}",
+        ) {
+            if let Some(short) = short_decimal(&number) {
+                let expected: f64 = serde_json::from_str(&number).unwrap();
+                prop_assert_eq!(short.to_bits(), expected.to_bits());
+            }
         }
 
         #[test]

@@ -140,9 +140,7 @@ fn money_amount(
     match value {
         _ if value.is_blank() => Ok(None),
         Value::Int(i) => Ok(Some(Decimal::from(*i))),
-        Value::Float(f) => Decimal::from_str(&f.to_string())
-            .map(Some)
-            .map_err(|_| invalid()),
+        Value::Float(f) => float_decimal(*f).map(Some).ok_or_else(invalid),
         Value::Str(s) => {
             let text = trim(s);
             let mut buffer = [0u8; 64];
@@ -159,6 +157,47 @@ fn money_amount(
         }
         _ => Err(invalid()),
     }
+}
+
+/// The decimal `f` is written as: the shortest digits that read back as `f`, those
+/// `f64`'s `Display` writes (`1250.4`, not the binary value's `1250.400000000000091`).
+/// `None` for a float no decimal holds (infinite, NaN, beyond 28 digits).
+fn float_decimal(f: f64) -> Option<Decimal> {
+    shortest_scaled(f).or_else(|| Decimal::from_str(&f.to_string()).ok())
+}
+
+/// [`float_decimal`] without formatting and parsing text, for the usual amount: at most
+/// 15 digits after the point, and below 2^50 once scaled to whole digits.
+///
+/// For each scale `k` from 0 up, the only decimal of `k` fraction digits that can read
+/// back as `f` is `round(f·10^k)·10^-k`: below 2^50 the scaled float is off by at most
+/// 1/16 and the decimals that read back as `f` lie within 1/8 of the exact product, so no
+/// other whole number is near enough. Whether it reads back is decided exactly: a whole
+/// number below 2^53 divided by a power of ten up to 10^22 is rounded once, as parsing
+/// its decimal text rounds it. The first scale that reads back gives the fewest digits,
+/// so the same decimal `Display` writes. `None` (take the text route) otherwise.
+fn shortest_scaled(f: f64) -> Option<Decimal> {
+    const POWERS_OF_TEN: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    const LIMIT: f64 = (1u64 << 50) as f64;
+    // `Display` writes negative zero as `-0`, a decimal of its own.
+    if f == 0.0 && f.is_sign_negative() {
+        return None;
+    }
+    for (scale, power) in (0u32..).zip(POWERS_OF_TEN) {
+        let scaled = f * power;
+        // NaN and the infinities are not finite either.
+        if !scaled.is_finite() || scaled.abs() >= LIMIT {
+            return None;
+        }
+        let digits = scaled.round();
+        if digits / power == f {
+            // Exact: `digits` is a whole number below 2^50.
+            return Some(Decimal::new(digits as i64, scale));
+        }
+    }
+    None
 }
 
 /// The characters of `text` as a plain number: no thousands separators, `.` for
@@ -248,6 +287,79 @@ mod tests {
             decimal("spent", &Value::Float(12.1)).unwrap(),
             Some(Decimal::new(121, 1))
         );
+    }
+
+    /// The decimal `Display`'s digits make, and its scale: `Decimal`'s `==` ignores the
+    /// scale, but its text (`1250.40` or `1250.4`) does not.
+    fn written(f: f64) -> Option<(Decimal, u32, String)> {
+        let decimal = Decimal::from_str(&f.to_string()).ok()?;
+        Some((decimal, decimal.scale(), decimal.to_string()))
+    }
+
+    fn fast(f: f64) -> Option<(Decimal, u32, String)> {
+        shortest_scaled(f).map(|decimal| (decimal, decimal.scale(), decimal.to_string()))
+    }
+
+    #[test]
+    fn floats_take_the_fast_route_where_they_can() {
+        for f in [
+            0.0,
+            1250.4,
+            62.52,
+            -544.73,
+            5.0,
+            0.1,
+            0.3,
+            1e-15,
+            123_456_789.125,
+        ] {
+            assert_eq!(fast(f), written(f), "{f}");
+        }
+        // Left to the text route: negative zero, too many digits, too large, not finite.
+        for f in [-0.0, 0.1 + 0.2, 1e-16, 1e17, f64::NAN, f64::INFINITY] {
+            assert_eq!(shortest_scaled(f), None, "{f}");
+        }
+        assert_eq!(
+            float_decimal(0.1 + 0.2),
+            Decimal::from_str("0.30000000000000004").ok()
+        );
+        assert_eq!(float_decimal(f64::NAN), None);
+    }
+
+    proptest::proptest! {
+        /// Floats near short decimals, and their neighbours a few steps away (whose
+        /// shortest forms are long), of every magnitude the fast route takes and beyond.
+        #[test]
+        fn the_fast_route_writes_what_display_writes(
+            digits in proptest::prop_oneof![-(1i64 << 51)..(1i64 << 51), -100_000i64..100_000],
+            scale in 0i32..=18,
+            steps in -3i64..=3,
+        ) {
+            let near = digits as f64 / 10f64.powi(scale);
+            let f = f64::from_bits(near.to_bits().wrapping_add_signed(steps));
+            if let Some(fast) = fast(f) {
+                proptest::prop_assert_eq!(Some(fast), written(f));
+            }
+        }
+
+        #[test]
+        fn any_float_the_fast_route_takes_is_written_as_display_writes(
+            bits in proptest::num::u64::ANY,
+        ) {
+            let f = f64::from_bits(bits);
+            if let Some(fast) = fast(f) {
+                proptest::prop_assert_eq!(Some(fast), written(f));
+            }
+        }
+
+        #[test]
+        fn amounts_read_as_floats_keep_their_digits(
+            cents in -10_000_000_000_000i64..10_000_000_000_000,
+            scale in 0u32..=6,
+        ) {
+            let f: f64 = Decimal::new(cents, scale).to_string().parse().unwrap();
+            proptest::prop_assert_eq!(fast(f), written(f));
+        }
     }
 
     #[test]
