@@ -286,7 +286,62 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub fn object(
         &mut self,
-        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), ScanError>,
+        field: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        self.members(Self::string, field)
+    }
+
+    /// Calls `field` with the position in `keys` of each key of the object that starts
+    /// here (`None` for a key not among them), the scanner placed at the key's value;
+    /// `field` must consume the value.
+    ///
+    /// A provider sends an object's keys in the same order every time, most often the
+    /// order its spec lists them in. So each key is first compared, in place, with the
+    /// one after the last key found; only when it is another is it read and looked up.
+    #[inline]
+    pub fn fields(
+        &mut self,
+        keys: &Keys,
+        field: impl FnMut(&mut Self, Option<usize>) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        let mut next = 0;
+        self.members(
+            |scanner| {
+                let found = match keys.names.get(next) {
+                    Some(expected) if keys.plain && scanner.quoted_here(expected) => Some(next),
+                    _ => (keys.lookup)(&scanner.string()?),
+                };
+                if let Some(index) = found {
+                    next = index + 1;
+                }
+                Ok(found)
+            },
+            field,
+        )
+    }
+
+    /// Whether `key`, between quotes, is what comes next; moves past it if so.
+    #[inline]
+    fn quoted_here(&mut self, key: &str) -> bool {
+        self.skip_whitespace();
+        let end = self.at + key.len() + 2;
+        let here = match self.bytes.get(self.at..end) {
+            Some([b'"', inner @ .., b'"']) => inner == key.as_bytes(),
+            _ => false,
+        };
+        if here {
+            self.at = end;
+        }
+        here
+    }
+
+    /// The members of the object that starts here: `key` reads each key, `value` is
+    /// called with what it read and must consume the member's value.
+    #[inline]
+    fn members<K>(
+        &mut self,
+        mut key: impl FnMut(&mut Self) -> Result<K, ScanError>,
+        mut value: impl FnMut(&mut Self, K) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
         self.expect(b'{', "an object")?;
         if self.peek_byte() == Some(b'}') {
@@ -294,9 +349,9 @@ impl<'a> Scanner<'a> {
             return Ok(());
         }
         loop {
-            let key = self.string()?;
+            let key = key(self)?;
             self.expect(b':', "a colon")?;
-            field(self, key)?;
+            value(self, key)?;
             match self.peek_byte() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
@@ -370,6 +425,39 @@ fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(|&byte| byte == b'"' || byte == b'\\')
         .map(|index| offset + index)
+}
+
+/// The keys a generated decoder reads, in the order of the spec, for
+/// [`Scanner::fields`].
+pub struct Keys {
+    names: &'static [&'static str],
+    /// The position of a key among `names`, by a `match` the generator writes.
+    lookup: fn(&str) -> Option<usize>,
+    /// Whether every name is written in JSON as itself between quotes (no `"`, `\` or
+    /// control character needs escaping), so that it can be compared in place.
+    plain: bool,
+}
+
+impl Keys {
+    /// The keys `names`, whose positions `lookup` gives.
+    pub const fn new(names: &'static [&'static str], lookup: fn(&str) -> Option<usize>) -> Keys {
+        let mut plain = true;
+        let mut name = 0;
+        while name < names.len() {
+            let bytes = names[name].as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                plain &= !matches!(bytes[at], b'"' | b'\\' | 0..=0x1f);
+                at += 1;
+            }
+            name += 1;
+        }
+        Keys {
+            names,
+            lookup,
+            plain,
+        }
+    }
 }
 
 /// `number` as an `f64` when it is a plain JSON decimal (`-12.50`: no exponent, no
@@ -610,7 +698,101 @@ mod tests {
         }
     }
 
+    /// The field positions [`Scanner::fields`] gives for the object `text`, each with
+    /// the member's value (a string).
+    fn fields_of(keys: &Keys, text: &str) -> Result<Vec<(Option<usize>, String)>, ScanError> {
+        let mut scanner = Scanner::new(text);
+        let mut seen = Vec::new();
+        scanner.fields(keys, |scanner, field| {
+            seen.push((field, scanner.string()?.into_owned()));
+            Ok(())
+        })?;
+        scanner.end()?;
+        Ok(seen)
+    }
+
+    const CUSTOMER_KEYS: Keys = Keys::new(&["id", "name", "city"], |key| match key {
+        "id" => Some(0),
+        "name" => Some(1),
+        "city" => Some(2),
+        _ => None,
+    });
+
+    #[test]
+    fn fields_are_found_in_any_order_and_by_their_unescaped_names() {
+        let found = |pairs: &[(Option<usize>, &str)]| {
+            Ok(pairs
+                .iter()
+                .map(|(field, value)| (*field, value.to_string()))
+                .collect())
+        };
+        assert_eq!(
+            fields_of(&CUSTOMER_KEYS, r#"{"id":"1","name":"a","city":"b"}"#),
+            found(&[(Some(0), "1"), (Some(1), "a"), (Some(2), "b")])
+        );
+        assert_eq!(
+            fields_of(
+                &CUSTOMER_KEYS,
+                r#"{ "city" : "b", "extra": "x",
+                     "id": "1", "na\u006de": "a", "id2": "y" }"#
+            ),
+            found(&[
+                (Some(2), "b"),
+                (None, "x"),
+                (Some(0), "1"),
+                (Some(1), "a"),
+                (None, "y")
+            ])
+        );
+        assert_eq!(fields_of(&CUSTOMER_KEYS, "{}"), found(&[]));
+        assert_eq!(
+            fields_of(&CUSTOMER_KEYS, r#"{"id":"1","name"}"#).map_err(|error| error.expected),
+            Err("a colon")
+        );
+        assert_eq!(
+            fields_of(&CUSTOMER_KEYS, r#"{"id":"1" "name":"a"}"#).map_err(|error| error.expected),
+            Err("a comma or the end of the object")
+        );
+    }
+
+    #[test]
+    fn names_that_need_escaping_are_never_compared_in_place() {
+        const KEYS: Keys = Keys::new(&[r"a\b"], |key| (key == r"a\b").then_some(0));
+        const { assert!(!KEYS.plain && CUSTOMER_KEYS.plain) };
+        // The first key is `a`, a backspace; in place, its bytes would read as the name.
+        assert_eq!(
+            fields_of(&KEYS, r#"{"a\b":"x","a\\b":"y"}"#),
+            Ok(vec![(None, "x".to_string()), (Some(0), "y".to_string())])
+        );
+    }
+
     proptest! {
+        /// Whatever the order, repeats and spacing of the keys, `fields` finds what
+        /// reading every key and looking it up finds.
+        #[test]
+        fn fields_finds_what_reading_each_key_finds(
+            members in proptest::collection::vec(
+                (proptest::sample::select(vec!["id", "name", "city", "cityx", "nam", "x"]), "[a-z]{0,3}"),
+                0..8,
+            ),
+            spaced in any::<bool>(),
+        ) {
+            let gap = if spaced { " \n " } else { "" };
+            let text = format!(
+                "{{{gap}{}{gap}}}",
+                members
+                    .iter()
+                    .map(|(key, value)| format!("\"{key}\"{gap}:{gap}\"{value}\""))
+                    .collect::<Vec<_>>()
+                    .join(&format!("{gap},{gap}")),
+            );
+            let expected: Vec<_> = members
+                .iter()
+                .map(|(key, value)| ((CUSTOMER_KEYS.lookup)(key), value.clone()))
+                .collect();
+            prop_assert_eq!(fields_of(&CUSTOMER_KEYS, &text), Ok(expected));
+        }
+
         #[test]
         fn finds_the_first_quote_or_backslash(bytes in proptest::collection::vec(
             proptest::sample::select(vec![b'a', b'"', b'\\', 0x80, 0xff, 0x01, b'!', b']']),

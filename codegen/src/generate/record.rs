@@ -94,11 +94,11 @@ fn object_type(
     let ident = type_ident(name);
     let mut members = Vec::new();
     let mut decoded = Vec::new();
-    for (key, def) in fields {
+    for (index, (key, def)) in fields.iter().enumerate() {
         let field = field_ident(key);
         let nested_name = format!("{name}_{key}");
         let ty = field_type(ctx, family, &nested_name, key, def, out);
-        decoded.push(decode_field(ctx, key, def, &field, &ty));
+        decoded.push(decode_field(ctx, index, key, def, &field, &ty));
         let mut serde_args = Vec::new();
         if field.to_string().trim_start_matches("r#") != key {
             serde_args.push(quote!(rename = #key));
@@ -122,6 +122,11 @@ fn object_type(
         let slots = decoded.iter().map(|field| &field.slot);
         let arms = decoded.iter().map(|field| &field.arm);
         let finals = decoded.iter().map(|field| &field.value);
+        let keys = fields.keys();
+        let positions = fields
+            .keys()
+            .enumerate()
+            .map(|(index, key)| quote!(#key => ::core::option::Option::Some(#index)));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(#rt::__private::serde::Deserialize)]
@@ -134,9 +139,16 @@ fn object_type(
                 fn decode(
                     scanner: &mut #rt::scan::Scanner<'a>,
                 ) -> ::core::result::Result<Self, #rt::scan::ScanError> {
+                    const KEYS: #rt::scan::Keys = #rt::scan::Keys::new(
+                        &[#(#keys),*],
+                        |key| match key {
+                            #(#positions,)*
+                            _ => ::core::option::Option::None,
+                        },
+                    );
                     #(#slots)*
-                    scanner.object(|scanner, key| {
-                        match &*key {
+                    scanner.fields(&KEYS, |scanner, field| {
+                        match field {
                             #(#arms)*
                             _ => scanner.skip()?,
                         }
@@ -174,6 +186,7 @@ struct DecodedField {
 
 fn decode_field(
     ctx: &Context<'_>,
+    index: usize,
     key: &str,
     def: &FieldDef,
     field: &proc_macro2::Ident,
@@ -191,7 +204,7 @@ fn decode_field(
     };
     let duplicate = format!("the field `{key}` once");
     let missing = format!("the field `{key}`");
-    // Slots are named apart from the decoder's own names (`scanner`, `key`, `value`), which
+    // Slots are named apart from the decoder's own names (`scanner`, `field`), which
     // a record's fields may share.
     let slot = quote::format_ident!("slot_{}", field.to_string().trim_start_matches("r#"));
     // Absent: what serde's `default`s give, or, for a required field, an error.
@@ -211,7 +224,7 @@ fn decode_field(
     DecodedField {
         slot: quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;),
         arm: quote! {
-            #key => {
+            ::core::option::Option::Some(#index) => {
                 if #slot.is_some() {
                     return scanner.error(#duplicate);
                 }
