@@ -5,7 +5,7 @@ use super::value::trim;
 use super::{NormalizeError, Value};
 use crate::model::PartialDate;
 use chrono::format::{Item, ParseResult, Parsed, StrftimeItems};
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::cell::RefCell;
 
@@ -42,13 +42,15 @@ pub fn date(
         .as_text()
         .ok_or_else(|| NormalizeError::new(field, "expected a date as text"))?;
     let text = trim(&text);
-    let parsed = if format == "iso" {
-        let day = text.get(..10).unwrap_or(text);
-        parse_with(day, "%Y-%m-%d")
+    let (text, pattern) = if format == "iso" {
+        (text.get(..10).unwrap_or(text), "%Y-%m-%d")
     } else {
-        parse_with(text, format)
+        (text, format)
     };
-    parsed
+    if let Some((date, _)) = fixed_width(text, pattern) {
+        return Ok(Some(PartialDate::from(date)));
+    }
+    parse_with(text, pattern)
         .and_then(|parsed| parsed.to_naive_date())
         .map(|date| Some(PartialDate::from(date)))
         .map_err(|_| {
@@ -99,7 +101,7 @@ pub fn datetime(
     field: &'static str,
     value: &Value<'_>,
     format: DateTimeFormat,
-    zone: &str,
+    zone: &'static str,
 ) -> Result<Option<DateTime<Utc>>, NormalizeError> {
     if value.is_blank() {
         return Ok(None);
@@ -112,27 +114,28 @@ pub fn datetime(
         DateTimeFormat::Rfc3339 => DateTime::parse_from_rfc3339(text)
             .map(|instant| Some(instant.with_timezone(&Utc)))
             .map_err(|_| NormalizeError::new(field, "expected an RFC 3339 date-time")),
-        DateTimeFormat::Pattern(pattern) if pattern.contains("%z") || pattern.contains("%:z") => {
-            parse_with(text, pattern)
-                .and_then(|parsed| parsed.to_datetime())
-                .map(|instant| Some(instant.with_timezone(&Utc)))
-                .map_err(|_| {
-                    NormalizeError::new(
-                        field,
-                        format!("expected a date-time in the format `{pattern}`"),
-                    )
-                })
-        }
         DateTimeFormat::Pattern(pattern) => {
-            let naive = parse_with(text, pattern)
-                .and_then(|parsed| parsed.to_naive_datetime_with_offset(0))
-                .map_err(|_| {
-                    NormalizeError::new(
-                        field,
-                        format!("expected a date-time in the format `{pattern}`"),
-                    )
-                })?;
-            local_to_utc(field, naive, zone).map(Some)
+            if let Some((date, Some(time))) = fixed_width(text, pattern) {
+                return local_to_utc(field, date.and_time(time), zone).map(Some);
+            }
+            let invalid = || {
+                NormalizeError::new(
+                    field,
+                    format!("expected a date-time in the format `{pattern}`"),
+                )
+            };
+            let parsed = parse_with(text, pattern).map_err(|_| invalid())?;
+            if pattern.contains("%z") || pattern.contains("%:z") {
+                parsed
+                    .to_datetime()
+                    .map(|instant| Some(instant.with_timezone(&Utc)))
+                    .map_err(|_| invalid())
+            } else {
+                let naive = parsed
+                    .to_naive_datetime_with_offset(0)
+                    .map_err(|_| invalid())?;
+                local_to_utc(field, naive, zone).map(Some)
+            }
         }
     }
 }
@@ -182,14 +185,104 @@ fn parse_with(text: &str, pattern: &'static str) -> ParseResult<Parsed> {
     })
 }
 
+/// The date, and the time when the pattern has one, of `text` read with `pattern`, when
+/// the pattern is made of zero-padded numeric fields (`%Y`, `%m`, `%d`, `%H`, `%M`, `%S`)
+/// and literal characters, and the text has exactly four digits for `%Y`, two for each
+/// other field, and the pattern's literals between them: the usual provider format, read
+/// without chrono's general parser.
+///
+/// `None` for anything else (another field, a field twice, a time without all three of
+/// hours, minutes and seconds, other text, a date or time that does not exist), which is
+/// left to [`parse_with`]. chrono reads text of this shape alike: its fields take at most
+/// these many digits, and a space in a pattern takes the one space there.
+fn fixed_width(text: &str, pattern: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let mut fields: [Option<u32>; 6] = [None; 6];
+    let mut text = text.as_bytes();
+    let mut pattern = pattern.as_bytes();
+    while let Some((&byte, rest)) = pattern.split_first() {
+        pattern = rest;
+        if byte != b'%' {
+            let (&read, rest) = text.split_first()?;
+            if read != byte {
+                return None;
+            }
+            text = rest;
+            continue;
+        }
+        let (&letter, rest) = pattern.split_first()?;
+        pattern = rest;
+        let (slot, width) = match letter {
+            b'Y' => (0, 4),
+            b'm' => (1, 2),
+            b'd' => (2, 2),
+            b'H' => (3, 2),
+            b'M' => (4, 2),
+            b'S' => (5, 2),
+            _ => return None,
+        };
+        let (digits, rest) = text.split_at_checked(width)?;
+        text = rest;
+        let value = digits.iter().try_fold(0u32, |value, &digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| value * 10 + u32::from(digit - b'0'))
+        })?;
+        if fields[slot].replace(value).is_some() {
+            return None;
+        }
+    }
+    if !text.is_empty() {
+        return None;
+    }
+    let [Some(year), Some(month), Some(day), hour, minute, second] = fields else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let time = match (hour, minute, second) {
+        (Some(hour), Some(minute), Some(second)) => {
+            Some(NaiveTime::from_hms_opt(hour, minute, second)?)
+        }
+        (None, None, None) => None,
+        _ => return None,
+    };
+    Some((date, time))
+}
+
+/// How many zones a thread remembers.
+const REMEMBERED_ZONES: usize = 16;
+
+/// The zone named `name` (an IANA name from the spec). Each thread remembers the first
+/// zones it reads (a spec names one): finding one by name hashes it, for every date-time
+/// of every record.
+fn zone_named(name: &'static str) -> Option<Tz> {
+    thread_local! {
+        static ZONES: RefCell<Vec<(&'static str, Tz)>> = const { RefCell::new(Vec::new()) };
+    }
+    let known = ZONES.with_borrow(|zones| {
+        zones
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, zone)| *zone)
+    });
+    known.or_else(|| {
+        let zone: Tz = name.parse().ok()?;
+        ZONES.with_borrow_mut(|zones| {
+            if zones.len() < REMEMBERED_ZONES {
+                zones.push((name, zone));
+            }
+        });
+        Some(zone)
+    })
+}
+
 fn local_to_utc(
     field: &'static str,
     naive: NaiveDateTime,
-    zone: &str,
+    zone: &'static str,
 ) -> Result<DateTime<Utc>, NormalizeError> {
-    let zone: Tz = zone
-        .parse()
-        .map_err(|_| NormalizeError::new(field, "the spec's time zone is not an IANA zone name"))?;
+    let zone = zone_named(zone).ok_or_else(|| {
+        NormalizeError::new(field, "the spec's time zone is not an IANA zone name")
+    })?;
     zone.from_local_datetime(&naive)
         .earliest()
         .map(|local| local.with_timezone(&Utc))
@@ -296,6 +389,108 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Patterns providers use, and whether the fixed-width reader takes text in them.
+    const PATTERNS: [(&str, bool); 9] = [
+        ("%Y-%m-%d %H:%M:%S", true),
+        ("%d/%m/%Y %H:%M:%S", true),
+        ("%Y-%m-%d", true),
+        ("%d/%m/%Y", true),
+        ("%Y%m%d", true),
+        ("%H:%M:%S %d.%m.%Y", true),
+        ("%Y-%m-%d %H:%M", false),
+        ("%Y-%m-%dT%H:%M:%S%z", false),
+        ("%Y-%m-%d %H:%M:%S%.f", false),
+    ];
+
+    /// `pattern` written out with these field values, at the widths the pattern gives.
+    fn written(pattern: &str, [year, month, day, hour, minute, second]: [u32; 6]) -> String {
+        pattern
+            .replace("%Y", &format!("{year:04}"))
+            .replace("%m", &format!("{month:02}"))
+            .replace("%d", &format!("{day:02}"))
+            .replace("%H", &format!("{hour:02}"))
+            .replace("%M", &format!("{minute:02}"))
+            .replace("%S", &format!("{second:02}"))
+            .replace("%z", "+0700")
+            .replace("%.f", ".250")
+    }
+
+    proptest::proptest! {
+        /// Dates and times that exist and ones that do not, now and then with a byte
+        /// changed: wherever the fixed-width reader answers, chrono reads the same; and it
+        /// answers for every existing date and time in a pattern it takes.
+        #[test]
+        fn fixed_width_reads_as_chrono_reads(
+            (pattern, takes) in proptest::sample::select(PATTERNS.to_vec()),
+            fields in (0u32..10_000, 0u32..14, 0u32..33, 0u32..25, 0u32..61, 0u32..62),
+            damage in proptest::option::of((
+                proptest::sample::select(b"09 -/:x+T".to_vec()),
+                proptest::prelude::any::<proptest::sample::Index>(),
+            )),
+        ) {
+            let (year, month, day, hour, minute, second) = fields;
+            let mut text = written(pattern, [year, month, day, hour, minute, second]);
+            if let Some((byte, at)) = damage {
+                let at = at.index(text.len());
+                text.replace_range(at..=at, &char::from(byte).to_string());
+            }
+            let read = fixed_width(&text, pattern);
+            if let Some((date, time)) = read {
+                proptest::prop_assert_eq!(NaiveDate::parse_from_str(&text, pattern), Ok(date));
+                if let Some(time) = time {
+                    proptest::prop_assert_eq!(
+                        NaiveDateTime::parse_from_str(&text, pattern),
+                        Ok(date.and_time(time))
+                    );
+                }
+            }
+            let exists = NaiveDate::from_ymd_opt(year as i32, month, day).is_some()
+                && NaiveTime::from_hms_opt(hour, minute, second).is_some();
+            if takes && exists && damage.is_none() {
+                proptest::prop_assert!(read.is_some(), "{} {}", pattern, text);
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_width_leaves_other_text_to_chrono() {
+        let read = |text, pattern| fixed_width(text, pattern);
+        assert!(read("2024-08-04 08:23:45", "%Y-%m-%d %H:%M:%S").is_some());
+        // One digit, a wider year, a second space, text after, a leap second.
+        assert_eq!(read("2024-8-04 08:23:45", "%Y-%m-%d %H:%M:%S"), None);
+        assert_eq!(read("12024-08-04", "%Y-%m-%d"), None);
+        assert_eq!(read("2024-08-04  08:23:45", "%Y-%m-%d %H:%M:%S"), None);
+        assert_eq!(read("2024-08-04 ", "%Y-%m-%d"), None);
+        assert_eq!(read("2024-08-04 08:23:60", "%Y-%m-%d %H:%M:%S"), None);
+        assert_eq!(read("2024-08-04 2024-08-04", "%Y-%m-%d %Y-%m-%d"), None);
+        // chrono still reads what the fast path leaves.
+        assert_eq!(
+            date("d", &s("2024-8-4"), "%Y-%m-%d")
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "2024-08-04"
+        );
+    }
+
+    #[test]
+    fn zones_are_remembered_by_name() {
+        assert_eq!(zone_named("Asia/Bangkok"), Some(Tz::Asia__Bangkok));
+        assert_eq!(zone_named("Asia/Bangkok"), Some(Tz::Asia__Bangkok));
+        assert_eq!(zone_named("Mars/Olympus_Mons"), None);
+        let error = datetime(
+            "t",
+            &s("2024-08-04 08:23:45"),
+            DateTimeFormat::Pattern("%Y-%m-%d %H:%M:%S"),
+            "Mars/Olympus_Mons",
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("not an IANA zone name"),
+            "{error}"
+        );
     }
 
     #[test]
