@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why a scan stopped, and where (a byte offset into the text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,24 +296,28 @@ impl<'a> Scanner<'a> {
     /// here (`None` for a key not among them), the scanner placed at the key's value;
     /// `field` must consume the value.
     ///
-    /// A provider sends an object's keys in the same order every time, most often the
-    /// order its spec lists them in. So each key is first compared, in place, with the
-    /// one after the last key found; only when it is another is it read and looked up.
+    /// A provider sends an object's keys in the same order every time. So each key is
+    /// first compared, in place, with the one [`Keys`] expects after the last key found;
+    /// only when it is another is it read and looked up, and `keys` learns the order.
     #[inline]
-    pub fn fields(
+    pub fn fields<const N: usize>(
         &mut self,
-        keys: &Keys,
+        keys: &Keys<N>,
         field: impl FnMut(&mut Self, Option<usize>) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
-        let mut next = 0;
+        let mut previous = None;
         self.members(
             |scanner| {
-                let found = match keys.names.get(next) {
-                    Some(expected) if keys.plain && scanner.quoted_here(expected) => Some(next),
+                let expected = keys.after(previous);
+                let found = match keys.names.get(expected) {
+                    Some(name) if keys.plain && scanner.quoted_here(name) => Some(expected),
                     _ => (keys.lookup)(&scanner.string()?),
                 };
                 if let Some(index) = found {
-                    next = index + 1;
+                    if index != expected {
+                        keys.learn(previous, index);
+                    }
+                    previous = found;
                 }
                 Ok(found)
             },
@@ -427,35 +432,71 @@ fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         .map(|index| offset + index)
 }
 
-/// The keys a generated decoder reads, in the order of the spec, for
-/// [`Scanner::fields`].
-pub struct Keys {
-    names: &'static [&'static str],
+/// The `N` keys a generated decoder reads, for [`Scanner::fields`], and the order a
+/// provider sends them in, as last seen.
+///
+/// The order starts as the spec's and is learned as records are read. It is kept in
+/// relaxed atomics shared by every thread, written only when a key was not the one
+/// expected: it is a guess that saves work, never what a key is taken to be (a key is
+/// compared with the expected name before it counts as that field).
+pub struct Keys<const N: usize> {
+    names: [&'static str; N],
     /// The position of a key among `names`, by a `match` the generator writes.
     lookup: fn(&str) -> Option<usize>,
     /// Whether every name is written in JSON as itself between quotes (no `"`, `\` or
     /// control character needs escaping), so that it can be compared in place.
     plain: bool,
+    /// The position of the key expected first.
+    first: AtomicUsize,
+    /// For each key, the position of the key expected after it.
+    follows: [AtomicUsize; N],
 }
 
-impl Keys {
-    /// The keys `names`, whose positions `lookup` gives.
-    pub const fn new(names: &'static [&'static str], lookup: fn(&str) -> Option<usize>) -> Keys {
+impl<const N: usize> Keys<N> {
+    /// The keys `names`, whose positions `lookup` gives, expected in this order.
+    pub const fn new(names: [&'static str; N], lookup: fn(&str) -> Option<usize>) -> Keys<N> {
         let mut plain = true;
+        let mut follows = [const { AtomicUsize::new(0) }; N];
         let mut name = 0;
-        while name < names.len() {
+        while name < N {
             let bytes = names[name].as_bytes();
             let mut at = 0;
             while at < bytes.len() {
                 plain &= !matches!(bytes[at], b'"' | b'\\' | 0..=0x1f);
                 at += 1;
             }
+            follows[name] = AtomicUsize::new(name + 1);
             name += 1;
         }
         Keys {
             names,
             lookup,
             plain,
+            first: AtomicUsize::new(0),
+            follows,
+        }
+    }
+
+    /// Where the guess of the key after `previous` (the first key, for `None`) is kept.
+    fn guess(&self, previous: Option<usize>) -> Option<&AtomicUsize> {
+        match previous {
+            None => Some(&self.first),
+            Some(index) => self.follows.get(index),
+        }
+    }
+
+    /// The position of the key expected after `previous`; `N` (no name) when none is.
+    #[inline]
+    fn after(&self, previous: Option<usize>) -> usize {
+        self.guess(previous)
+            .map_or(N, |guess| guess.load(Ordering::Relaxed))
+    }
+
+    /// Remembers that the key at `index` came after `previous`.
+    #[cold]
+    fn learn(&self, previous: Option<usize>, index: usize) {
+        if let Some(guess) = self.guess(previous) {
+            guess.store(index, Ordering::Relaxed);
         }
     }
 }
@@ -700,7 +741,10 @@ mod tests {
 
     /// The field positions [`Scanner::fields`] gives for the object `text`, each with
     /// the member's value (a string).
-    fn fields_of(keys: &Keys, text: &str) -> Result<Vec<(Option<usize>, String)>, ScanError> {
+    fn fields_of<const N: usize>(
+        keys: &Keys<N>,
+        text: &str,
+    ) -> Result<Vec<(Option<usize>, String)>, ScanError> {
         let mut scanner = Scanner::new(text);
         let mut seen = Vec::new();
         scanner.fields(keys, |scanner, field| {
@@ -711,15 +755,18 @@ mod tests {
         Ok(seen)
     }
 
-    const CUSTOMER_KEYS: Keys = Keys::new(&["id", "name", "city"], |key| match key {
-        "id" => Some(0),
-        "name" => Some(1),
-        "city" => Some(2),
-        _ => None,
-    });
+    fn customer_keys() -> Keys<3> {
+        Keys::new(["id", "name", "city"], |key| match key {
+            "id" => Some(0),
+            "name" => Some(1),
+            "city" => Some(2),
+            _ => None,
+        })
+    }
 
     #[test]
     fn fields_are_found_in_any_order_and_by_their_unescaped_names() {
+        let keys = customer_keys();
         let found = |pairs: &[(Option<usize>, &str)]| {
             Ok(pairs
                 .iter()
@@ -727,12 +774,12 @@ mod tests {
                 .collect())
         };
         assert_eq!(
-            fields_of(&CUSTOMER_KEYS, r#"{"id":"1","name":"a","city":"b"}"#),
+            fields_of(&keys, r#"{"id":"1","name":"a","city":"b"}"#),
             found(&[(Some(0), "1"), (Some(1), "a"), (Some(2), "b")])
         );
         assert_eq!(
             fields_of(
-                &CUSTOMER_KEYS,
+                &keys,
                 r#"{ "city" : "b", "extra": "x",
                      "id": "1", "na\u006de": "a", "id2": "y" }"#
             ),
@@ -744,24 +791,57 @@ mod tests {
                 (None, "y")
             ])
         );
-        assert_eq!(fields_of(&CUSTOMER_KEYS, "{}"), found(&[]));
+        assert_eq!(fields_of(&keys, "{}"), found(&[]));
         assert_eq!(
-            fields_of(&CUSTOMER_KEYS, r#"{"id":"1","name"}"#).map_err(|error| error.expected),
+            fields_of(&keys, r#"{"id":"1","name"}"#).map_err(|error| error.expected),
             Err("a colon")
         );
         assert_eq!(
-            fields_of(&CUSTOMER_KEYS, r#"{"id":"1" "name":"a"}"#).map_err(|error| error.expected),
+            fields_of(&keys, r#"{"id":"1" "name":"a"}"#).map_err(|error| error.expected),
             Err("a comma or the end of the object")
         );
     }
 
     #[test]
+    fn keys_learn_the_order_a_provider_sends() {
+        let keys = customer_keys();
+        assert_eq!(
+            (keys.after(None), keys.after(Some(0))),
+            (0, 1),
+            "the spec's order"
+        );
+        let text = r#"{"city":"b","extra":"x","id":"1","name":"a"}"#;
+        let expected = Ok(vec![
+            (Some(2), "b".to_string()),
+            (None, "x".to_string()),
+            (Some(0), "1".to_string()),
+            (Some(1), "a".to_string()),
+        ]);
+        assert_eq!(fields_of(&keys, text), expected);
+        assert_eq!(
+            (keys.after(None), keys.after(Some(2)), keys.after(Some(0))),
+            (2, 0, 1),
+            "city first, then id (the unknown key in between is passed over), then name"
+        );
+        assert_eq!(
+            fields_of(&keys, text),
+            expected,
+            "read alike in the learned order"
+        );
+        assert_eq!(
+            keys.after(Some(1)),
+            2,
+            "nothing after name yet: still the spec's guess"
+        );
+    }
+
+    #[test]
     fn names_that_need_escaping_are_never_compared_in_place() {
-        const KEYS: Keys = Keys::new(&[r"a\b"], |key| (key == r"a\b").then_some(0));
-        const { assert!(!KEYS.plain && CUSTOMER_KEYS.plain) };
+        let keys = Keys::new([r"a\b"], |key| (key == r"a\b").then_some(0));
+        assert!(!keys.plain && customer_keys().plain);
         // The first key is `a`, a backspace; in place, its bytes would read as the name.
         assert_eq!(
-            fields_of(&KEYS, r#"{"a\b":"x","a\\b":"y"}"#),
+            fields_of(&keys, r#"{"a\b":"x","a\\b":"y"}"#),
             Ok(vec![(None, "x".to_string()), (Some(0), "y".to_string())])
         );
     }
@@ -777,6 +857,7 @@ mod tests {
             ),
             spaced in any::<bool>(),
         ) {
+            let keys = customer_keys();
             let gap = if spaced { " \n " } else { "" };
             let text = format!(
                 "{{{gap}{}{gap}}}",
@@ -788,9 +869,9 @@ mod tests {
             );
             let expected: Vec<_> = members
                 .iter()
-                .map(|(key, value)| ((CUSTOMER_KEYS.lookup)(key), value.clone()))
+                .map(|(key, value)| ((keys.lookup)(key), value.clone()))
                 .collect();
-            prop_assert_eq!(fields_of(&CUSTOMER_KEYS, &text), Ok(expected));
+            prop_assert_eq!(fields_of(&keys, &text), Ok(expected));
         }
 
         #[test]

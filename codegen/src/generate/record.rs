@@ -123,6 +123,7 @@ fn object_type(
         let arms = decoded.iter().map(|field| &field.arm);
         let finals = decoded.iter().map(|field| &field.value);
         let keys = fields.keys();
+        let count = fields.len();
         let positions = fields
             .keys()
             .enumerate()
@@ -139,8 +140,8 @@ fn object_type(
                 fn decode(
                     scanner: &mut #rt::scan::Scanner<'a>,
                 ) -> ::core::result::Result<Self, #rt::scan::ScanError> {
-                    const KEYS: #rt::scan::Keys = #rt::scan::Keys::new(
-                        &[#(#keys),*],
+                    static KEYS: #rt::scan::Keys<#count> = #rt::scan::Keys::new(
+                        [#(#keys),*],
                         |key| match key {
                             #(#positions,)*
                             _ => ::core::option::Option::None,
