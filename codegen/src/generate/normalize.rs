@@ -573,7 +573,8 @@ fn custom_field_list(
     })
 }
 
-/// The items of the array at `array` (a `Vec` of references) and the scope of one item.
+/// The items of the array at `array` (a slice, empty when the array is absent) and the
+/// scope of one item.
 fn each_items(
     ctx: &Context<'_>,
     record: &Scope,
@@ -591,15 +592,10 @@ fn each_items(
         &record.place,
         &resolved.steps,
         &|place, def| match def {
-            Some(def) => unwrap_then(
-                place,
-                def,
-                |inner| quote!(#inner.iter().collect::<::std::vec::Vec<_>>()),
-                &quote!(::std::vec::Vec::new()),
-            ),
-            None => quote!(::std::vec::Vec::new()),
+            Some(def) => unwrap_then(place, def, |inner| quote!(#inner.as_slice()), &quote!(&[])),
+            None => quote!(&[]),
         },
-        &quote!(::std::vec::Vec::new()),
+        &quote!(&[]),
     );
     let scope = match &item.ty {
         FieldType::Object(fields) => Scope {
