@@ -331,7 +331,7 @@ impl<'a> Scanner<'a> {
         self.skip_whitespace();
         let end = self.at + key.len() + 2;
         let here = match self.bytes.get(self.at..end) {
-            Some([b'"', inner @ .., b'"']) => inner == key.as_bytes(),
+            Some([b'"', inner @ .., b'"']) => same_bytes(inner, key.as_bytes()),
             _ => false,
         };
         if here {
@@ -432,6 +432,31 @@ fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         .map(|index| offset + index)
 }
 
+/// Whether `a` and `b` hold the same bytes. Keys are short, and their lengths are not
+/// constants the compiler sees, so `==` would call `memcmp` for every key: up to 16
+/// bytes are compared as two words, which may overlap, instead.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word<const W: usize>(bytes: &[u8], at: usize) -> Option<[u8; W]> {
+        bytes.get(at..at + W)?.try_into().ok()
+    }
+    let length = a.len();
+    if length != b.len() {
+        return false;
+    }
+    match length {
+        8..=16 => {
+            word::<8>(a, 0) == word::<8>(b, 0)
+                && word::<8>(a, length - 8) == word::<8>(b, length - 8)
+        }
+        4..=7 => {
+            word::<4>(a, 0) == word::<4>(b, 0)
+                && word::<4>(a, length - 4) == word::<4>(b, length - 4)
+        }
+        _ => a == b,
+    }
+}
+
 /// The `N` keys a generated decoder reads, for [`Scanner::fields`], and the order a
 /// provider sends them in, as last seen.
 ///
@@ -503,18 +528,38 @@ impl<const N: usize> Keys<N> {
 
 /// `number` as an `f64` when it is a plain JSON decimal (`-12.50`: no exponent, no
 /// leading zero) of at most 15 digits, without serde_json's parser; `None` for any other
-/// text, left to it. Fifteen digits and their power of ten are exact in an `f64`, so
-/// serde_json and the standard library both give the correctly rounded value here.
+/// text, left to it. Fifteen digits and their power of ten are exact in an `f64`, so the
+/// one division rounds once, to the correctly rounded value serde_json also gives here.
 fn short_decimal(number: &str) -> Option<f64> {
     const MAX_DIGITS: usize = 15;
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    let unsigned = number.strip_prefix('-').unwrap_or(number);
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
-    let plain = digits(whole)
-        && digits(fraction)
-        && (whole.len() == 1 || !whole.starts_with('0'))
-        && whole.len() + fraction.len() <= MAX_DIGITS;
-    plain.then(|| number.parse().ok()).flatten()
+    const POWERS_OF_TEN: [f64; MAX_DIGITS + 1] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, unsigned) = match number.strip_prefix('-') {
+        Some(unsigned) => (true, unsigned),
+        None => (false, number),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
+        Some(_) => return None,
+        None => (unsigned, ""),
+    };
+    if whole.is_empty()
+        || (whole.len() > 1 && whole.starts_with('0'))
+        || whole.len() + fraction.len() > MAX_DIGITS
+    {
+        return None;
+    }
+    let mut digits = 0u64;
+    for byte in whole.bytes().chain(fraction.bytes()) {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        digits = digits * 10 + u64::from(byte - b'0');
+    }
+    // Exact: below 10^15, so below 2^53.
+    let magnitude = digits as f64 / POWERS_OF_TEN.get(fraction.len())?;
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// A value that a generated decoder reads from a [`Scanner`]: the field types of the
@@ -715,9 +760,13 @@ mod tests {
         }
 
         #[test]
-        fn short_decimals_read_as_serde_json_reads_them(number in "-?(0|[1-9][0-9]{0,8})(\\.[0-9]{1,6})?") {
+        fn short_decimals_read_as_serde_json_reads_them(
+            number in "-?(0|[1-9][0-9]{0,8})(\\.[0-9]{1,16})?",
+        ) {
             let expected: f64 = serde_json::from_str(&number).unwrap();
-            prop_assert_eq!(short_decimal(&number).map(f64::to_bits), Some(expected.to_bits()));
+            let digits = number.bytes().filter(u8::is_ascii_digit).count();
+            let short = short_decimal(&number).map(f64::to_bits);
+            prop_assert_eq!(short, (digits <= 15).then_some(expected.to_bits()));
         }
 
         #[test]
@@ -872,6 +921,15 @@ mod tests {
                 .map(|(key, value)| ((keys.lookup)(key), value.clone()))
                 .collect();
             prop_assert_eq!(fields_of(&keys, &text), Ok(expected));
+        }
+
+        #[test]
+        fn same_bytes_is_equality(
+            a in proptest::collection::vec(proptest::sample::select(b"ab".to_vec()), 0..24),
+            b in proptest::collection::vec(proptest::sample::select(b"ab".to_vec()), 0..24),
+        ) {
+            prop_assert_eq!(same_bytes(&a, &b), a == b);
+            prop_assert!(same_bytes(&a, &a.clone()));
         }
 
         #[test]
