@@ -348,24 +348,17 @@ impl<'a> Scanner<'a> {
         mut key: impl FnMut(&mut Self) -> Result<K, ScanError>,
         mut value: impl FnMut(&mut Self, K) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
-        self.expect(b'{', "an object")?;
-        if self.peek_byte() == Some(b'}') {
-            self.at += 1;
-            return Ok(());
-        }
-        loop {
-            let key = key(self)?;
-            self.expect(b':', "a colon")?;
-            value(self, key)?;
-            match self.peek_byte() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(());
-                }
-                _ => return self.error("a comma or the end of the object"),
-            }
-        }
+        self.delimited(
+            b'{',
+            b'}',
+            "an object",
+            "a comma or the end of the object",
+            |scanner| {
+                let key = key(scanner)?;
+                scanner.expect(b':', "a colon")?;
+                value(scanner, key)
+            },
+        )
     }
 
     /// Calls `item` for each element of the array that starts here, the scanner placed at
@@ -373,22 +366,43 @@ impl<'a> Scanner<'a> {
     #[inline]
     pub fn array(
         &mut self,
-        mut item: impl FnMut(&mut Self) -> Result<(), ScanError>,
+        item: impl FnMut(&mut Self) -> Result<(), ScanError>,
     ) -> Result<(), ScanError> {
-        self.expect(b'[', "an array")?;
-        if self.peek_byte() == Some(b']') {
+        self.delimited(
+            b'[',
+            b']',
+            "an array",
+            "a comma or the end of the array",
+            item,
+        )
+    }
+
+    /// The comma-separated entries between `open` and `close` (an object's members or an
+    /// array's elements), each read by `entry`; `container` and `separator` name what
+    /// was expected in an error.
+    #[inline]
+    fn delimited(
+        &mut self,
+        open: u8,
+        close: u8,
+        container: &'static str,
+        separator: &'static str,
+        mut entry: impl FnMut(&mut Self) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        self.expect(open, container)?;
+        if self.peek_byte() == Some(close) {
             self.at += 1;
             return Ok(());
         }
         loop {
-            item(self)?;
+            entry(self)?;
             match self.peek_byte() {
                 Some(b',') => self.at += 1,
-                Some(b']') => {
+                Some(byte) if byte == close => {
                     self.at += 1;
                     return Ok(());
                 }
-                _ => return self.error("a comma or the end of the array"),
+                _ => return self.error(separator),
             }
         }
     }
