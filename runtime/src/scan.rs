@@ -540,15 +540,18 @@ impl<const N: usize> Keys<N> {
     }
 }
 
+/// 10^0 to 10^15: powers of ten that an `f64` holds exactly, and whose quotient with a
+/// whole number below 2^53 is rounded once, as parsing the decimal's text rounds it.
+pub(crate) const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
 /// `number` as an `f64` when it is a plain JSON decimal (`-12.50`: no exponent, no
 /// leading zero) of at most 15 digits, without serde_json's parser; `None` for any other
 /// text, left to it. Fifteen digits and their power of ten are exact in an `f64`, so the
 /// one division rounds once, to the correctly rounded value serde_json also gives here.
 fn short_decimal(number: &str) -> Option<f64> {
-    const MAX_DIGITS: usize = 15;
-    const POWERS_OF_TEN: [f64; MAX_DIGITS + 1] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
+    const MAX_DIGITS: usize = EXACT_POWERS_OF_TEN.len() - 1;
     let (negative, unsigned) = match number.strip_prefix('-') {
         Some(unsigned) => (true, unsigned),
         None => (false, number),
@@ -572,7 +575,7 @@ fn short_decimal(number: &str) -> Option<f64> {
         digits = digits * 10 + u64::from(byte - b'0');
     }
     // Exact: below 10^15, so below 2^53.
-    let magnitude = digits as f64 / POWERS_OF_TEN.get(fraction.len())?;
+    let magnitude = digits as f64 / EXACT_POWERS_OF_TEN.get(fraction.len())?;
     Some(if negative { -magnitude } else { magnitude })
 }
 

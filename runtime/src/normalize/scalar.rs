@@ -177,15 +177,12 @@ fn float_decimal(f: f64) -> Option<Decimal> {
 /// its decimal text rounds it. The first scale that reads back gives the fewest digits,
 /// so the same decimal `Display` writes. `None` (take the text route) otherwise.
 fn shortest_scaled(f: f64) -> Option<Decimal> {
-    const POWERS_OF_TEN: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
     const LIMIT: f64 = (1u64 << 50) as f64;
     // `Display` writes negative zero as `-0`, a decimal of its own.
     if f == 0.0 && f.is_sign_negative() {
         return None;
     }
-    for (scale, power) in (0u32..).zip(POWERS_OF_TEN) {
+    for (scale, power) in (0u32..).zip(crate::scan::EXACT_POWERS_OF_TEN) {
         let scaled = f * power;
         // NaN and the infinities are not finite either.
         if !scaled.is_finite() || scaled.abs() >= LIMIT {
