@@ -19,6 +19,35 @@ pub use scalar::{boolean, count, decimal, enum_map, money, null_if, text, text_l
 pub use time::{date, date_from_parts, datetime, unix, DateTimeFormat, UnixUnit};
 pub use value::{AsValue, Value};
 
+use std::cell::RefCell;
+use std::thread::LocalKey;
+
+/// `compute(key)`, remembered in this thread's `memory` for the first `limit` keys it
+/// meets. For lookups that every record repeats with the few keys a spec names (a zone,
+/// a calling code): a short list beats hashing them, and a thread's own memory takes no
+/// lock.
+fn remembered<K: Copy + PartialEq, V: Copy>(
+    memory: &'static LocalKey<RefCell<Vec<(K, V)>>>,
+    limit: usize,
+    key: K,
+    compute: impl FnOnce(K) -> V,
+) -> V {
+    let known = memory.with_borrow(|seen| {
+        seen.iter()
+            .find(|(known, _)| *known == key)
+            .map(|(_, value)| *value)
+    });
+    known.unwrap_or_else(|| {
+        let value = compute(key);
+        memory.with_borrow_mut(|seen| {
+            if seen.len() < limit {
+                seen.push((key, value));
+            }
+        });
+        value
+    })
+}
+
 /// Why a raw value could not be normalized. Carries the target field and the expected
 /// form, never the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -79,25 +79,13 @@ fn region_of_calling_code(code: &str) -> Option<country::Id> {
         static SEEN: RefCell<Vec<(u16, Option<country::Id>)>> = const { RefCell::new(Vec::new()) };
     }
     let digits: u16 = trim(code).trim_start_matches('+').parse().ok()?;
-    let seen = SEEN.with_borrow(|seen| {
-        seen.iter()
-            .find(|(code, _)| *code == digits)
-            .map(|(_, region)| *region)
-    });
-    if let Some(region) = seen {
-        return region;
-    }
-    let region = phonenumber::metadata::DATABASE
-        .by_code(&digits)
-        .into_iter()
-        .flatten()
-        .find_map(|metadata| metadata.id().parse::<country::Id>().ok());
-    SEEN.with_borrow_mut(|seen| {
-        if seen.len() < REMEMBERED_CODES {
-            seen.push((digits, region));
-        }
-    });
-    region
+    super::remembered(&SEEN, REMEMBERED_CODES, digits, |digits| {
+        phonenumber::metadata::DATABASE
+            .by_code(&digits)
+            .into_iter()
+            .flatten()
+            .find_map(|metadata| metadata.id().parse::<country::Id>().ok())
+    })
 }
 
 #[cfg(test)]

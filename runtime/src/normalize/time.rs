@@ -251,28 +251,13 @@ fn fixed_width(text: &str, pattern: &str) -> Option<(NaiveDate, Option<NaiveTime
 /// How many zones a thread remembers.
 const REMEMBERED_ZONES: usize = 16;
 
-/// The zone named `name` (an IANA name from the spec). Each thread remembers the first
-/// zones it reads (a spec names one): finding one by name hashes it, for every date-time
-/// of every record.
+/// The zone named `name` (an IANA name from the spec), remembered per thread: finding
+/// one by name hashes it, for every date-time of every record.
 fn zone_named(name: &'static str) -> Option<Tz> {
     thread_local! {
-        static ZONES: RefCell<Vec<(&'static str, Tz)>> = const { RefCell::new(Vec::new()) };
+        static ZONES: RefCell<Vec<(&'static str, Option<Tz>)>> = const { RefCell::new(Vec::new()) };
     }
-    let known = ZONES.with_borrow(|zones| {
-        zones
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map(|(_, zone)| *zone)
-    });
-    known.or_else(|| {
-        let zone: Tz = name.parse().ok()?;
-        ZONES.with_borrow_mut(|zones| {
-            if zones.len() < REMEMBERED_ZONES {
-                zones.push((name, zone));
-            }
-        });
-        Some(zone)
-    })
+    super::remembered(&ZONES, REMEMBERED_ZONES, name, |name| name.parse().ok())
 }
 
 fn local_to_utc(
