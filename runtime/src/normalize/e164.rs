@@ -15,7 +15,7 @@
 use crate::model::CompactString;
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex_automata::dfa::{dense, Automaton, StartKind};
-use regex_automata::util::syntax;
+use regex_automata::util::{primitives::StateID, start, syntax};
 use regex_automata::{Anchored, Input};
 use std::cell::RefCell;
 use std::sync::RwLock;
@@ -53,25 +53,12 @@ pub(super) fn international_digits(
     const MAX_DIGITS: usize = 3 + MAX_NATIONAL_LENGTH;
     let grouped = number.strip_prefix('+')?;
     let mut buffer = [0u8; MAX_DIGITS];
-    let mut length = 0;
-    let mut after_digit = false;
-    for byte in grouped.bytes() {
-        match byte {
-            b'0'..=b'9' => {
-                *buffer.get_mut(length)? = byte;
-                length += 1;
-                after_digit = true;
-            }
-            // A separator only between digits: one after another or at an end is left to
-            // `phonenumber`'s own reading.
-            b' ' | b'-' | b'.' if after_digit => after_digit = false,
-            _ => return None,
-        }
-    }
-    if !after_digit {
-        return None;
-    }
-    let digits = std::str::from_utf8(&buffer[..length]).ok()?;
+    let digits = if grouped.bytes().all(|byte| byte.is_ascii_digit()) {
+        // Written without separators (the usual case): the digits are the text.
+        (grouped.len() <= MAX_DIGITS).then_some(grouped)?
+    } else {
+        ungrouped(grouped, &mut buffer)?
+    };
     let home = rules_for(default_region)?;
     if home.reads_otherwise(digits)
         || digits.len() <= MIN_NATIONAL_LENGTH
@@ -92,6 +79,30 @@ pub(super) fn international_digits(
     };
     let national = digits.get(rules.code_text.len()..)?;
     Some(decide(rules, strip_national_prefix(home, national)))
+}
+
+/// The digits of `grouped` (digits perhaps grouped by single spaces, `-` or `.`), copied
+/// into `buffer`; `None` for any other text, or more digits than `buffer` holds.
+fn ungrouped<'b>(grouped: &str, buffer: &'b mut [u8]) -> Option<&'b str> {
+    let mut length = 0;
+    let mut after_digit = false;
+    for byte in grouped.bytes() {
+        match byte {
+            b'0'..=b'9' => {
+                *buffer.get_mut(length)? = byte;
+                length += 1;
+                after_digit = true;
+            }
+            // A separator only between digits: one after another or at an end is left to
+            // `phonenumber`'s own reading.
+            b' ' | b'-' | b'.' if after_digit => after_digit = false,
+            _ => return None,
+        }
+    }
+    if !after_digit {
+        return None;
+    }
+    std::str::from_utf8(buffer.get(..length)?).ok()
 }
 
 /// The E.164 form of `national` (a national significant number of `rules`' country code),
@@ -279,36 +290,84 @@ impl Pattern {
 /// (the fast paths check), so they are compiled without Unicode classes, which keeps the
 /// DFAs small and reads such text alike; whitespace in them is ignored, as `phonenumber`
 /// compiles them.
-struct Prefix(dense::DFA<Vec<u32>>);
+///
+/// The DFA is walked here, a transition a digit, from a start state found once: the
+/// general search (`try_search_fwd`) works the start state out for every call and
+/// handles prefilters and acceleration, which cost more than the walk over a phone
+/// number's digits.
+struct Prefix {
+    dfa: dense::DFA<Vec<u32>>,
+    /// The anchored start state at the beginning of a text (no byte before it).
+    start: StateID,
+}
 
 impl Prefix {
     fn compile(pattern: &str) -> Option<Prefix> {
-        dense::Builder::new()
+        let dfa = dense::Builder::new()
             .syntax(
                 syntax::Config::new()
                     .ignore_whitespace(true)
                     .unicode(false)
                     .utf8(false),
             )
-            .configure(dense::Config::new().start_kind(StartKind::Anchored))
+            // Acceleration skips runs of bytes that loop on a state: none in ten digits.
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .accelerate(false),
+            )
             .build(pattern)
-            .ok()
-            .map(Prefix)
+            .ok()?;
+        let start = dfa
+            .start_state(&start::Config::new().anchored(Anchored::Yes))
+            .ok()?;
+        Some(Prefix { dfa, start })
     }
 
     /// Whether a match starts at the first byte of `digits`.
     fn is_match(&self, digits: &str) -> bool {
-        self.search(Input::new(digits).earliest(true)).is_some()
+        self.walk(digits, true).is_some()
     }
 
     /// Where the match that starts at the first byte of `digits` ends.
     fn match_end(&self, digits: &str) -> Option<usize> {
-        self.search(Input::new(digits))
+        self.walk(digits, false)
     }
 
-    fn search(&self, input: Input<'_>) -> Option<usize> {
-        let input = input.anchored(Anchored::Yes);
-        let found = self.0.try_search_fwd(&input).ok()??;
+    /// The end of the leftmost-first match at the start of `text` (the first end found,
+    /// if `earliest`), as `try_search_fwd` gives it for an anchored search. A DFA here
+    /// reports a match one transition late: being in a match state after the byte at
+    /// `at` means a match ends just before it.
+    fn walk(&self, text: &str, earliest: bool) -> Option<usize> {
+        let dfa = &self.dfa;
+        let mut state = self.start;
+        let mut end = None;
+        for (at, &byte) in text.as_bytes().iter().enumerate() {
+            state = dfa.next_state(state, byte);
+            if dfa.is_special_state(state) {
+                if dfa.is_match_state(state) {
+                    end = Some(at);
+                    if earliest {
+                        return end;
+                    }
+                } else if dfa.is_dead_state(state) {
+                    return end;
+                } else if dfa.is_quit_state(state) {
+                    // No byte is configured to quit on; should one ever be, the general
+                    // search decides.
+                    return self.search(text, earliest);
+                }
+            }
+        }
+        if dfa.is_match_state(dfa.next_eoi_state(state)) {
+            end = Some(text.len());
+        }
+        end
+    }
+
+    fn search(&self, text: &str, earliest: bool) -> Option<usize> {
+        let input = Input::new(text).anchored(Anchored::Yes).earliest(earliest);
+        let found = self.dfa.try_search_fwd(&input).ok()??;
         Some(found.offset())
     }
 }
@@ -427,6 +486,50 @@ mod tests {
         fn agrees_with_phonenumber(number in numbers(), region in proptest::sample::select(REGIONS)) {
             if let Some(fast) = national_digits(&number, region) {
                 prop_assert_eq!(fast, reference(&number, region), "{} in {}", number, region);
+            }
+        }
+    }
+
+    /// Every compiled pattern of the regions above, with its region and role.
+    fn compiled_patterns() -> Vec<(&'static str, &'static Prefix)> {
+        let mut patterns = Vec::new();
+        for region in REGIONS {
+            let rules = rules_for(region).expect("the region's rules compile");
+            let optional = [
+                &rules.international_prefix,
+                &rules.prefix_for_parsing,
+                &rules.leading_digits,
+            ];
+            patterns.extend(
+                optional
+                    .into_iter()
+                    .flatten()
+                    .map(|prefix| (*region, prefix)),
+            );
+            patterns.push((*region, &rules.general.regex));
+            patterns.extend(rules.types.iter().map(|kind| (*region, &kind.regex)));
+        }
+        patterns
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The walk finds what the general search finds, for every pattern, on digits
+        /// (and on a few other bytes, which the fast paths never pass but which must not
+        /// change the answer).
+        #[test]
+        fn walking_the_dfa_agrees_with_its_search(
+            text in proptest::string::string_regex("[0-9]{0,18}|[0-9 +#*a]{0,6}").unwrap(),
+        ) {
+            for (region, prefix) in compiled_patterns() {
+                for earliest in [true, false] {
+                    prop_assert_eq!(
+                        prefix.walk(&text, earliest),
+                        prefix.search(&text, earliest),
+                        "{:?} in {}, earliest {}", text, region, earliest
+                    );
+                }
             }
         }
     }
