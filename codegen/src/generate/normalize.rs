@@ -131,10 +131,15 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         let value = target(ctx, &record, map, Target::Date, "birth_date")?;
         body.push(pii_assign(ctx, &record, &[map], quote!(birth_date), value));
     }
+    let region = option_str(spec.defaults.phone_region.as_deref());
     body.push(contact_list(
         ctx,
         &record,
-        "phones",
+        ContactList {
+            field: "phones",
+            start: quote!(#rt::normalize::Phones::new(#region)),
+            finish: quote!(list.into_vec()),
+        },
         &n.phones,
         |scope, phone| {
             let number = target(ctx, scope, &phone.number, Target::Text, "phones")?;
@@ -142,9 +147,8 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
                 Some(map) => target(ctx, scope, map, Target::Text, "phones")?,
                 None => quote!(::core::option::Option::None),
             };
-            let region = option_str(spec.defaults.phone_region.as_deref());
             let kind = option_str(phone.kind.as_deref());
-            Ok(quote!(#rt::normalize::phone(#number, #code, #region, #kind)))
+            Ok(quote!(list.push(#number, #code, #kind);))
         },
         |phone| [Some(&phone.number), phone.country_code.as_ref()],
         |phone| phone.each.as_deref(),
@@ -152,12 +156,12 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
     body.push(contact_list(
         ctx,
         &record,
-        "emails",
+        ContactList::vec("emails"),
         &n.emails,
         |scope, email| {
             let address = target(ctx, scope, &email.address, Target::Text, "emails")?;
             let kind = option_label(email.kind.as_deref());
-            Ok(quote!(#address.map(|address| #rt::model::Email { address, kind: #kind })))
+            Ok(quote!(list.extend(#address.map(|address| #rt::model::Email { address, kind: #kind }));))
         },
         |email| [Some(&email.address), None],
         |email| email.each.as_deref(),
@@ -165,12 +169,12 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
     body.push(contact_list(
         ctx,
         &record,
-        "national_ids",
+        ContactList::vec("national_ids"),
         &n.national_ids,
         |scope, id| {
             let value = target(ctx, scope, &id.value, Target::Text, "national_ids")?;
             let kind = label(&id.kind);
-            Ok(quote!(#value.map(|value| #rt::model::NationalId { kind: #kind, value })))
+            Ok(quote!(list.extend(#value.map(|value| #rt::model::NationalId { kind: #kind, value }));))
         },
         |id| [Some(&id.value), None],
         |id| id.each.as_deref(),
@@ -318,29 +322,47 @@ fn source_paths(map: &ValueMap) -> Vec<&str> {
     paths
 }
 
-/// A list of contacts (phones, emails, ids): each mapping contributes one item, or one per
-/// array item under `each`.
+/// A contact list of `Customer` and how it is built: `start` makes the empty builder,
+/// bound to `list`, and `finish` turns it into the `Vec` the customer keeps.
+struct ContactList {
+    field: &'static str,
+    start: TokenStream,
+    finish: TokenStream,
+}
+
+impl ContactList {
+    /// The list `field`, a plain `Vec` (filled with `list.extend(..)`).
+    fn vec(field: &'static str) -> ContactList {
+        ContactList {
+            field,
+            start: quote!(::std::vec::Vec::new()),
+            finish: quote!(list),
+        }
+    }
+}
+
+/// A list of contacts (phones, emails, ids): each mapping adds one item, or one per array
+/// item under `each`, with the statement `add` writes (which adds to `list`).
 fn contact_list<'m, M>(
     ctx: &Context<'_>,
     record: &Scope,
-    field: &str,
+    list: ContactList,
     maps: &'m [M],
-    item: impl Fn(&Scope, &'m M) -> Result<TokenStream, String>,
+    add: impl Fn(&Scope, &'m M) -> Result<TokenStream, String>,
     values: impl Fn(&'m M) -> [Option<&'m ValueMap>; 2],
     each: impl Fn(&'m M) -> Option<&'m str>,
 ) -> Result<TokenStream, String> {
     let rt = &ctx.runtime;
-    let ident = field_ident(field);
+    let ident = field_ident(list.field);
     if maps.is_empty() {
         return Ok(TokenStream::new());
     }
-    let mut pushes = Vec::new();
+    let mut adds = Vec::new();
     let mut sources: Vec<&str> = Vec::new();
     for map in maps {
         match each(map) {
             None => {
-                let value = item(record, map)?;
-                pushes.push(quote!(list.extend(#value);));
+                adds.push(add(record, map)?);
                 for value_map in values(map).into_iter().flatten() {
                     sources.extend(source_paths(value_map));
                 }
@@ -348,13 +370,14 @@ fn contact_list<'m, M>(
             Some(array) => {
                 sources.push(array);
                 let (items, scope) = each_items(ctx, record, array)?;
-                let value = item(&scope, map)?;
-                pushes.push(quote!(for item in #items { list.extend(#value); }));
+                let add = add(&scope, map)?;
+                adds.push(quote!(for item in #items { #add }));
             }
         }
     }
     let checks = withheld_checks(record, sources.into_iter());
-    let build = quote!({ let mut list = ::std::vec::Vec::new(); #(#pushes)* list });
+    let ContactList { start, finish, .. } = list;
+    let build = quote!({ let mut list = #start; #(#adds)* #finish });
     Ok(if checks.is_empty() {
         quote!(customer.#ident = #rt::Pii::Known(#build);)
     } else {

@@ -14,7 +14,7 @@ mod scalar;
 mod time;
 mod value;
 
-pub use phone::phone;
+pub use phone::Phones;
 pub use scalar::{boolean, count, decimal, enum_map, money, null_if, text, text_list, MoneyFormat};
 pub use time::{date, date_from_parts, datetime, unix, DateTimeFormat, UnixUnit};
 pub use value::{AsValue, Value};
