@@ -147,14 +147,32 @@ fn object_type(
                             _ => ::core::option::Option::None,
                         },
                     );
-                    #(#slots)*
-                    scanner.fields(&KEYS, |scanner, field| {
-                        match field {
-                            #(#arms)*
-                            _ => scanner.skip()?,
+                    /// The fields read so far.
+                    #[derive(Default)]
+                    struct Slots #lifetime {
+                        #(#slots,)*
+                    }
+                    impl<'a> Slots #lifetime {
+                        /// Reads the value of the field at position `field` (`None`: a
+                        /// key the type does not read) into its slot. Not inlined, so
+                        /// the slots stay in memory and each key's value is stored once
+                        /// where it belongs, instead of every slot being carried from
+                        /// one key to the next in registers.
+                        #[inline(never)]
+                        fn read(
+                            &mut self,
+                            scanner: &mut #rt::scan::Scanner<'a>,
+                            field: ::core::option::Option<usize>,
+                        ) -> ::core::result::Result<(), #rt::scan::ScanError> {
+                            match field {
+                                #(#arms)*
+                                _ => scanner.skip()?,
+                            }
+                            ::core::result::Result::Ok(())
                         }
-                        ::core::result::Result::Ok(())
-                    })?;
+                    }
+                    let mut slots = Slots::default();
+                    scanner.fields(&KEYS, |scanner, field| slots.read(scanner, field))?;
                     ::core::result::Result::Ok(Self { #(#finals,)* })
                 }
             }
@@ -177,8 +195,9 @@ fn object_type(
     });
 }
 
-/// How a view type's generated decoder reads one field: a slot for its value, the match
-/// arm that fills it, and the field's final value (a default or an error when absent).
+/// How a view type's generated decoder reads one field: a slot for its value (a member of
+/// the decoder's `Slots`), the match arm that fills it, and the field's final value (a
+/// default or an error when absent).
 struct DecodedField {
     slot: TokenStream,
     arm: TokenStream,
@@ -205,9 +224,7 @@ fn decode_field(
     };
     let duplicate = format!("the field `{key}` once");
     let missing = format!("the field `{key}`");
-    // Slots are named apart from the decoder's own names (`scanner`, `field`), which
-    // a record's fields may share.
-    let slot = quote::format_ident!("slot_{}", field.to_string().trim_start_matches("r#"));
+    let slot = quote!(slots.#field);
     // Absent: what serde's `default`s give, or, for a required field, an error.
     let value = match quirk {
         Quirk::Pii => quote!(#slot.unwrap_or(#rt::Pii::Withheld)),
@@ -223,13 +240,13 @@ fn decode_field(
         },
     };
     DecodedField {
-        slot: quote!(let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None;),
+        slot: quote!(#field: ::core::option::Option<#ty>),
         arm: quote! {
             ::core::option::Option::Some(#index) => {
-                if #slot.is_some() {
+                if self.#field.is_some() {
                     return scanner.error(#duplicate);
                 }
-                #slot = ::core::option::Option::Some(#read);
+                self.#field = ::core::option::Option::Some(#read);
             }
         },
         value: quote!(#field: #value),
