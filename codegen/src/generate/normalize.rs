@@ -424,8 +424,7 @@ fn addresses(ctx: &Context<'_>, record: &Scope) -> Result<TokenStream, String> {
         let kind = option_label(address.kind.as_deref());
         let build = quote! {
             let address = #rt::model::Address { kind: #kind, #(#parts,)* };
-            let blank = #rt::model::Address { kind: address.kind.clone(), ..::core::default::Default::default() };
-            if address != blank {
+            if !address.is_blank() {
                 list.push(address);
             }
         };

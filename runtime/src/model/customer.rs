@@ -210,6 +210,38 @@ pub struct Address {
     pub country_code: Option<CompactString>,
 }
 
+impl Address {
+    /// Whether no part of the address is known, whatever its kind: a normalizer keeps
+    /// only addresses with a part.
+    pub fn is_blank(&self) -> bool {
+        let Address {
+            kind: _,
+            line1,
+            line2,
+            ward,
+            district,
+            city,
+            state,
+            postal_code,
+            country,
+            country_code,
+        } = self;
+        [
+            line1,
+            line2,
+            ward,
+            district,
+            city,
+            state,
+            postal_code,
+            country,
+            country_code,
+        ]
+        .iter()
+        .all(|part| part.is_none())
+    }
+}
+
 /// An identity document or tax number.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -311,5 +343,25 @@ mod tests {
         fresh.keep_known_from(stored);
         assert_eq!(fresh.emails, Pii::Known(vec![email]));
         assert_eq!(fresh.phones, Pii::Known(vec![]));
+    }
+
+    #[test]
+    fn an_address_is_blank_without_a_part_whatever_its_kind() {
+        let kind_only = Address {
+            kind: Some(Cow::Borrowed("home")),
+            ..Address::default()
+        };
+        assert!(Address::default().is_blank());
+        assert!(kind_only.is_blank());
+        let with_city = Address {
+            city: Some("Accra".into()),
+            ..kind_only.clone()
+        };
+        assert!(!with_city.is_blank());
+        let with_code = Address {
+            country_code: Some("GH".into()),
+            ..Address::default()
+        };
+        assert!(!with_code.is_blank());
     }
 }
