@@ -320,3 +320,26 @@ fn a_field_no_mapping_reads_does_not_stop_a_record_from_normalizing() {
     assert_eq!(customer.raw.get(), raw.json.get());
     assert!(customer.raw.get().contains(r#""latest_care_timestamp":17"#));
 }
+
+/// A key the record repeats is reported, naming the field and where its second value
+/// begins; the normalizer keeps neither value silently, and gives the record back as it
+/// came.
+#[test]
+fn a_repeated_key_is_an_error_naming_the_field() {
+    let text = r#"{"id": 7, "customer_name": "Ama", "customer_name": "Kofi"}"#;
+    let json = serde_json::value::RawValue::from_string(text.to_string()).expect("JSON");
+    let raw = custkit_runtime::record::RawRecord {
+        position: custkit_runtime::record::RecordPosition { page: 2, index: 5 },
+        json,
+    };
+    let (record, reason) = (custkit::xtrakit::LIST_CUSTOMERS.normalize)(raw)
+        .expect_err("a repeated key does not normalize");
+    assert_eq!((record.position.page, record.position.index), (2, 5));
+    assert_eq!(record.json.get(), text);
+    // Column 51 is just after the second key's colon, where its value begins.
+    assert_eq!(
+        reason,
+        "does not match the spec's record type: expected the field `customer_name` once \
+         (column 51)"
+    );
+}

@@ -648,6 +648,25 @@ impl<'a, T: Decode<'a>> Decode<'a> for crate::Pii<T> {
     }
 }
 
+/// Reads a field's value into its slot with `read` (a [`Decode::decode`], or a quirk's
+/// reader); a key that comes twice is an error, `once` naming it. Generated decoders call
+/// this for every field instead of repeating it inline: one copy per field type serves
+/// all of a crate's fields of that type, which keeps the decoders small enough to stay
+/// in the instruction cache while a page is read.
+#[inline(never)]
+pub fn fill<'a, T>(
+    slot: &mut Option<T>,
+    scanner: &mut Scanner<'a>,
+    once: &'static str,
+    read: impl FnOnce(&mut Scanner<'a>) -> Result<T, ScanError>,
+) -> Result<(), ScanError> {
+    if slot.is_some() {
+        return scanner.error(once);
+    }
+    *slot = Some(read(scanner)?);
+    Ok(())
+}
+
 /// An object the provider sends as `[]` (or `null`) when it is empty (the quirk
 /// [`crate::raw::empty_array_as_none`] reads for serde).
 pub fn empty_array_as_none<'a, T: Decode<'a>>(

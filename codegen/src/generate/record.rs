@@ -216,11 +216,9 @@ fn decode_field(
     let scan = quote!(#rt::scan);
     let quirk = quirk(def);
     let read = match quirk {
-        Quirk::EmptyArrayIsNull => quote!(#scan::empty_array_as_none(scanner)?),
-        Quirk::OneOrMany => quote!(#scan::one_or_many(scanner)?),
-        Quirk::Pii | Quirk::Json | Quirk::Plain => {
-            quote!(<#ty as #scan::Decode<'a>>::decode(scanner)?)
-        }
+        Quirk::EmptyArrayIsNull => quote!(#scan::empty_array_as_none),
+        Quirk::OneOrMany => quote!(#scan::one_or_many),
+        Quirk::Pii | Quirk::Json | Quirk::Plain => quote!(<#ty as #scan::Decode<'a>>::decode),
     };
     let duplicate = format!("the field `{key}` once");
     let missing = format!("the field `{key}`");
@@ -243,10 +241,7 @@ fn decode_field(
         slot: quote!(#field: ::core::option::Option<#ty>),
         arm: quote! {
             ::core::option::Option::Some(#index) => {
-                if self.#field.is_some() {
-                    return scanner.error(#duplicate);
-                }
-                self.#field = ::core::option::Option::Some(#read);
+                #scan::fill(&mut self.#field, scanner, #duplicate, #read)?
             }
         },
         value: quote!(#field: #value),
