@@ -705,7 +705,13 @@ fn target(
             None => quote!(#rt::normalize::boolean(#field, &value)?),
         },
         Target::Date => {
-            let format = map.date.as_deref().unwrap_or("iso");
+            let format = match map.date.as_deref().unwrap_or("iso") {
+                "iso" => quote!(#rt::normalize::DateFormat::Iso),
+                pattern => {
+                    let pattern = compiled_pattern(ctx, pattern);
+                    quote!(#rt::normalize::DateFormat::Pattern(#pattern))
+                }
+            };
             quote!(#rt::normalize::date(#field, &value, #format)?)
         }
         Target::DateTime => match (&map.unix, &map.datetime) {
@@ -720,6 +726,7 @@ fn target(
                 let format = match DateTimeFormat::parse(format) {
                     DateTimeFormat::Rfc3339 => quote!(#rt::normalize::DateTimeFormat::Rfc3339),
                     DateTimeFormat::Pattern(pattern) => {
+                        let pattern = compiled_pattern(ctx, &pattern);
                         quote!(#rt::normalize::DateTimeFormat::Pattern(#pattern))
                     }
                 };
@@ -776,7 +783,7 @@ fn table_pairs(table: &IndexMap<String, String>) -> (Vec<&str>, Vec<&str>) {
 /// A `Vec<CompactString>` for a list item mapping.
 fn list(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<TokenStream, String> {
     let rt = &ctx.runtime;
-    let texts = |value: TokenStream| match &map.map {
+    let texts = |value: TokenStream, map: &ValueMap, scope: &Scope| match &map.map {
         Some(table) => {
             let (from, to) = table_pairs(table);
             quote!(#rt::normalize::enum_map(&#value, &[#((#from, #to)),*]).map(#rt::model::CompactString::from).into_iter().collect::<::std::vec::Vec<_>>())
@@ -785,6 +792,7 @@ fn list(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<TokenStream,
             Some(separator) => quote!(#rt::normalize::text(&#value)
                 .map(|text| text.split(#separator).map(str::trim).filter(|part| !part.is_empty()).map(#rt::model::CompactString::from).collect::<::std::vec::Vec<_>>())
                 .unwrap_or_default()),
+            None if single_text(scope, map) => quote!(#rt::normalize::text(&#value)),
             None => quote!(#rt::normalize::text_list([#value])),
         },
     };
@@ -797,7 +805,7 @@ fn list(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<TokenStream,
                 inner.from = Some(".".to_string());
             }
             let value = source_value(ctx, &item_scope, &inner)?;
-            let texts = texts(quote!(value));
+            let texts = texts(quote!(value), &inner, &item_scope);
             Ok(quote!({
                 let mut out = ::std::vec::Vec::new();
                 for item in #items {
@@ -809,9 +817,35 @@ fn list(ctx: &Context<'_>, scope: &Scope, map: &ValueMap) -> Result<TokenStream,
         }
         None => {
             let value = source_value(ctx, scope, map)?;
-            let texts = texts(quote!(value));
+            let texts = texts(quote!(value), map, scope);
             Ok(quote!({ let value = #value; #texts }))
         }
+    }
+}
+
+/// A `&'static normalize::Pattern` for a `strftime` pattern, laid out at compile time (a
+/// `static`), so reading a value does not interpret the pattern.
+fn compiled_pattern(ctx: &Context<'_>, pattern: &str) -> TokenStream {
+    let rt = &ctx.runtime;
+    quote!({
+        static PATTERN: #rt::normalize::Pattern = #rt::normalize::Pattern::new(#pattern);
+        &PATTERN
+    })
+}
+
+/// Whether the map's source is a constant or a scalar field that is not `json`, so gives
+/// at most one text: such a list item is read with `text`, not `text_list`, whose
+/// handling of JSON arrays would be generic code run for nothing.
+fn single_text(scope: &Scope, map: &ValueMap) -> bool {
+    if map.constant.is_some() {
+        return true;
+    }
+    match map.from.as_deref() {
+        None | Some(".") => false,
+        Some(from) => path::resolve(&scope.fields, from)
+            .ok()
+            .and_then(|resolved| resolved.leaf_scalar())
+            .is_some_and(|scalar| scalar != ScalarType::Json),
     }
 }
 

@@ -16,7 +16,9 @@ mod value;
 
 pub use phone::Phones;
 pub use scalar::{boolean, count, decimal, enum_map, money, null_if, text, text_list, MoneyFormat};
-pub use time::{date, date_from_parts, datetime, unix, DateTimeFormat, UnixUnit};
+pub use time::{
+    date, date_from_parts, datetime, unix, DateFormat, DateTimeFormat, Pattern, UnixUnit,
+};
 pub use value::{AsValue, Value};
 
 use std::cell::RefCell;

@@ -9,6 +9,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::cell::RefCell;
 
+mod pattern;
+
+pub use pattern::Pattern;
+
 /// How a provider writes an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateTimeFormat {
@@ -16,7 +20,16 @@ pub enum DateTimeFormat {
     Rfc3339,
     /// A `strftime` pattern. Without an offset item (`%z`) the text is wall-clock time in
     /// the spec's zone.
-    Pattern(&'static str),
+    Pattern(&'static Pattern),
+}
+
+/// How a provider writes a calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateFormat {
+    /// `YYYY-MM-DD`, optionally followed by a time, which is ignored.
+    Iso,
+    /// A `strftime` pattern.
+    Pattern(&'static Pattern),
 }
 
 /// Units of a Unix timestamp.
@@ -28,13 +41,14 @@ pub enum UnixUnit {
     Millis,
 }
 
-/// A calendar date from text in `format` (a `strftime` pattern, or `iso` for
-/// `YYYY-MM-DD` optionally followed by a time, which is ignored).
+/// A calendar date from text in `format`.
 pub fn date(
     field: &'static str,
     value: &Value<'_>,
-    format: &'static str,
+    format: DateFormat,
 ) -> Result<Option<PartialDate>, NormalizeError> {
+    /// `YYYY-MM-DD`, the part of an ISO 8601 text a date reads.
+    static ISO: Pattern = Pattern::new("%Y-%m-%d");
     if value.is_blank() {
         return Ok(None);
     }
@@ -42,18 +56,21 @@ pub fn date(
         .as_text()
         .ok_or_else(|| NormalizeError::new(field, "expected a date as text"))?;
     let text = trim(&text);
-    let (text, pattern) = if format == "iso" {
-        (text.get(..10).unwrap_or(text), "%Y-%m-%d")
-    } else {
-        (text, format)
+    let (text, pattern) = match format {
+        DateFormat::Iso => (text.get(..10).unwrap_or(text), &ISO),
+        DateFormat::Pattern(pattern) => (text, pattern),
     };
-    if let Some((date, _)) = fixed_width(text, pattern) {
+    if let Some((date, _)) = pattern.fixed_width(text) {
         return Ok(Some(PartialDate::from(date)));
     }
-    parse_with(text, pattern)
+    parse_with(text, pattern.as_str())
         .and_then(|parsed| parsed.to_naive_date())
         .map(|date| Some(PartialDate::from(date)))
         .map_err(|_| {
+            let format = match format {
+                DateFormat::Iso => "iso",
+                DateFormat::Pattern(pattern) => pattern.as_str(),
+            };
             NormalizeError::new(field, format!("expected a date in the format `{format}`"))
         })
 }
@@ -118,9 +135,10 @@ pub fn datetime(
                 .map_err(|_| NormalizeError::new(field, "expected an RFC 3339 date-time")),
         },
         DateTimeFormat::Pattern(pattern) => {
-            if let Some((date, Some(time))) = fixed_width(text, pattern) {
+            if let Some((date, Some(time))) = pattern.fixed_width(text) {
                 return local_to_utc(field, date.and_time(time), zone).map(Some);
             }
+            let pattern = pattern.as_str();
             let invalid = || {
                 NormalizeError::new(
                     field,
@@ -186,69 +204,6 @@ fn parse_with(text: &str, pattern: &'static str) -> ParseResult<Parsed> {
         chrono::format::parse(&mut parsed, text, patterns[index].1.iter())?;
         Ok(parsed)
     })
-}
-
-/// The date, and the time when the pattern has one, of `text` read with `pattern`, when
-/// the pattern is made of zero-padded numeric fields (`%Y`, `%m`, `%d`, `%H`, `%M`, `%S`)
-/// and literal characters, and the text has exactly four digits for `%Y`, two for each
-/// other field, and the pattern's literals between them: the usual provider format, read
-/// without chrono's general parser.
-///
-/// `None` for anything else (another field, a field twice, a time without all three of
-/// hours, minutes and seconds, other text, a date or time that does not exist), which is
-/// left to [`parse_with`]. chrono reads text of this shape alike: its fields take at most
-/// these many digits, and a space in a pattern takes the one space there.
-fn fixed_width(text: &str, pattern: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
-    let mut fields: [Option<u32>; 6] = [None; 6];
-    let mut text = text.as_bytes();
-    let mut pattern = pattern.as_bytes();
-    while let Some((&byte, rest)) = pattern.split_first() {
-        pattern = rest;
-        if byte != b'%' {
-            let (&read, rest) = text.split_first()?;
-            if read != byte {
-                return None;
-            }
-            text = rest;
-            continue;
-        }
-        let (&letter, rest) = pattern.split_first()?;
-        pattern = rest;
-        let (slot, width) = match letter {
-            b'Y' => (0, 4),
-            b'm' => (1, 2),
-            b'd' => (2, 2),
-            b'H' => (3, 2),
-            b'M' => (4, 2),
-            b'S' => (5, 2),
-            _ => return None,
-        };
-        let (digits, rest) = text.split_at_checked(width)?;
-        text = rest;
-        let value = digits.iter().try_fold(0u32, |value, &digit| {
-            digit
-                .is_ascii_digit()
-                .then(|| value * 10 + u32::from(digit - b'0'))
-        })?;
-        if fields[slot].replace(value).is_some() {
-            return None;
-        }
-    }
-    if !text.is_empty() {
-        return None;
-    }
-    let [Some(year), Some(month), Some(day), hour, minute, second] = fields else {
-        return None;
-    };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    let time = match (hour, minute, second) {
-        (Some(hour), Some(minute), Some(second)) => {
-            Some(NaiveTime::from_hms_opt(hour, minute, second)?)
-        }
-        (None, None, None) => None,
-        _ => return None,
-    };
-    Some((date, time))
 }
 
 /// The instant of `text` in RFC 3339 (`2026-05-11T15:12:59.723Z`), read by position
@@ -379,7 +334,7 @@ mod tests {
         let instant = datetime(
             "created_at",
             &s("30/05/2025 12:09:37"),
-            DateTimeFormat::Pattern("%d/%m/%Y %H:%M:%S"),
+            DateTimeFormat::Pattern(&const { Pattern::new("%d/%m/%Y %H:%M:%S") }),
             "Asia/Ho_Chi_Minh",
         )
         .unwrap()
@@ -405,26 +360,48 @@ mod tests {
     #[test]
     fn dates_in_provider_formats() {
         assert_eq!(
-            date("d", &s("31/10/1990"), "%d/%m/%Y")
-                .unwrap()
-                .unwrap()
-                .to_string(),
+            date(
+                "d",
+                &s("31/10/1990"),
+                DateFormat::Pattern(&const { Pattern::new("%d/%m/%Y") })
+            )
+            .unwrap()
+            .unwrap()
+            .to_string(),
             "1990-10-31"
         );
         assert_eq!(
-            date("d", &s("2024-04-10T00:00:00.000Z"), "iso")
+            date("d", &s("2024-04-10T00:00:00.000Z"), DateFormat::Iso)
                 .unwrap()
                 .unwrap()
                 .to_string(),
             "2024-04-10"
         );
-        assert_eq!(date("d", &s(""), "%d/%m/%Y").unwrap(), None);
-        assert!(date("d", &s("1990-10-31"), "%d/%m/%Y").is_err());
+        assert_eq!(
+            date(
+                "d",
+                &s(""),
+                DateFormat::Pattern(&const { Pattern::new("%d/%m/%Y") })
+            )
+            .unwrap(),
+            None
+        );
+        assert!(date(
+            "d",
+            &s("1990-10-31"),
+            DateFormat::Pattern(&const { Pattern::new("%d/%m/%Y") })
+        )
+        .is_err());
     }
 
     #[test]
     fn errors_do_not_echo_the_value() {
-        let error = date("birth_date", &s("secret-ish"), "%d/%m/%Y").unwrap_err();
+        let error = date(
+            "birth_date",
+            &s("secret-ish"),
+            DateFormat::Pattern(&const { Pattern::new("%d/%m/%Y") }),
+        )
+        .unwrap_err();
         assert!(!error.to_string().contains("secret-ish"));
     }
 
@@ -507,7 +484,7 @@ mod tests {
                 let at = at.index(text.len());
                 text.replace_range(at..=at, &char::from(byte).to_string());
             }
-            let read = fixed_width(&text, pattern);
+            let read = Pattern::new(pattern).fixed_width(&text);
             if let Some((date, time)) = read {
                 proptest::prop_assert_eq!(NaiveDate::parse_from_str(&text, pattern), Ok(date));
                 if let Some(time) = time {
@@ -527,7 +504,7 @@ mod tests {
 
     #[test]
     fn fixed_width_leaves_other_text_to_chrono() {
-        let read = |text, pattern| fixed_width(text, pattern);
+        let read = |text, pattern| Pattern::new(pattern).fixed_width(text);
         assert!(read("2024-08-04 08:23:45", "%Y-%m-%d %H:%M:%S").is_some());
         // One digit, a wider year, a second space, text after, a leap second.
         assert_eq!(read("2024-8-04 08:23:45", "%Y-%m-%d %H:%M:%S"), None);
@@ -536,12 +513,21 @@ mod tests {
         assert_eq!(read("2024-08-04 ", "%Y-%m-%d"), None);
         assert_eq!(read("2024-08-04 08:23:60", "%Y-%m-%d %H:%M:%S"), None);
         assert_eq!(read("2024-08-04 2024-08-04", "%Y-%m-%d %Y-%m-%d"), None);
+        // A literal `%`, and a pattern too long to lay out.
+        assert_eq!(read("2024-08-04%", "%Y-%m-%d%%"), None);
+        let long = "on the day %Y-%m-%d of the calendar that the provider sends us, in its own way";
+        assert!(long.len() > 64);
+        assert_eq!(read(&written(long, [2024, 8, 4, 0, 0, 0]), long), None);
         // chrono still reads what the fast path leaves.
         assert_eq!(
-            date("d", &s("2024-8-4"), "%Y-%m-%d")
-                .unwrap()
-                .unwrap()
-                .to_string(),
+            date(
+                "d",
+                &s("2024-8-4"),
+                DateFormat::Pattern(&const { Pattern::new("%Y-%m-%d") })
+            )
+            .unwrap()
+            .unwrap()
+            .to_string(),
             "2024-08-04"
         );
     }
@@ -624,7 +610,7 @@ mod tests {
         let error = datetime(
             "t",
             &s("2024-08-04 08:23:45"),
-            DateTimeFormat::Pattern("%Y-%m-%d %H:%M:%S"),
+            DateTimeFormat::Pattern(&const { Pattern::new("%Y-%m-%d %H:%M:%S") }),
             "Mars/Olympus_Mons",
         )
         .unwrap_err();
