@@ -532,6 +532,13 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_pattern_debugs_as_its_text() {
+        let pattern = Pattern::new("%d/%m/%Y");
+        assert_eq!(format!("{pattern:?}"), r#"Pattern("%d/%m/%Y")"#);
+        assert_eq!(pattern.as_str(), "%d/%m/%Y");
+    }
+
     proptest::proptest! {
         /// RFC 3339 instants of every shape the fast path takes, and now and then with a
         /// byte changed or an unusual part: wherever it answers, chrono reads the same
