@@ -552,30 +552,31 @@ pub(crate) const EXACT_POWERS_OF_TEN: [f64; 16] = [
 /// one division rounds once, to the correctly rounded value serde_json also gives here.
 fn short_decimal(number: &str) -> Option<f64> {
     const MAX_DIGITS: usize = EXACT_POWERS_OF_TEN.len() - 1;
-    let (negative, unsigned) = match number.strip_prefix('-') {
-        Some(unsigned) => (true, unsigned),
-        None => (false, number),
+    let (negative, unsigned) = match number.as_bytes() {
+        [b'-', unsigned @ ..] => (true, unsigned),
+        unsigned => (false, unsigned),
     };
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
-        Some(_) => return None,
-        None => (unsigned, ""),
-    };
-    if whole.is_empty()
-        || (whole.len() > 1 && whole.starts_with('0'))
-        || whole.len() + fraction.len() > MAX_DIGITS
-    {
+    // One pass: the digits into `digits`, and where the point is.
+    let mut digits = 0u64;
+    let mut count = 0;
+    let mut point = None;
+    for (index, &byte) in unsigned.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' if count < MAX_DIGITS => {
+                digits = digits * 10 + u64::from(byte - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() => point = Some(index),
+            _ => return None,
+        }
+    }
+    let whole = point.unwrap_or(unsigned.len());
+    let fraction = count - whole;
+    if whole == 0 || (whole > 1 && unsigned.first() == Some(&b'0')) || point == Some(count) {
         return None;
     }
-    let mut digits = 0u64;
-    for byte in whole.bytes().chain(fraction.bytes()) {
-        if !byte.is_ascii_digit() {
-            return None;
-        }
-        digits = digits * 10 + u64::from(byte - b'0');
-    }
     // Exact: below 10^15, so below 2^53.
-    let magnitude = digits as f64 / EXACT_POWERS_OF_TEN.get(fraction.len())?;
+    let magnitude = digits as f64 / EXACT_POWERS_OF_TEN.get(fraction)?;
     Some(if negative { -magnitude } else { magnitude })
 }
 
