@@ -5,9 +5,10 @@ use std::fmt;
 
 /// A `strftime` pattern (`%Y-%m-%d %H:%M:%S`). When it is made of zero-padded numeric
 /// fields and literal characters, as providers' patterns usually are, where each field's
-/// digits sit is worked out by [`Pattern::new`], a `const fn`: generated code builds its
-/// patterns in `const` blocks, so reading a value compares bytes at known offsets instead
-/// of interpreting the pattern. Other patterns are read by chrono alone.
+/// digits sit is worked out by [`Pattern::new`], a `const fn`: generated code keeps its
+/// patterns in statics, so reading a value compares bytes at known offsets instead of
+/// interpreting the pattern. Other patterns, and texts of another shape, are read by
+/// chrono.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Pattern {
     text: &'static str,
