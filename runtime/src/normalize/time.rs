@@ -240,10 +240,7 @@ fn rfc3339(text: &str) -> Option<DateTime<Utc>> {
                 .count();
             let scale = *NANOS.get(count).filter(|&&scale| scale > 0)?;
             let (digits, offset) = fraction.split_at_checked(count)?;
-            let value = digits
-                .iter()
-                .fold(0, |value, &digit| value * 10 + u32::from(digit - b'0'));
-            (value * scale, offset)
+            (checked_digits(digits) * scale, offset)
         }
         _ => (0, rest),
     };
@@ -281,6 +278,14 @@ fn rfc3339(text: &str) -> Option<DateTime<Utc>> {
         seconds => local.checked_sub_signed(chrono::TimeDelta::seconds(seconds))?,
     };
     Some(utc.and_utc())
+}
+
+/// The number `digits` write, when the caller has checked they are all ASCII digits and
+/// at most nine.
+fn checked_digits(digits: &[u8]) -> u32 {
+    digits
+        .iter()
+        .fold(0, |value, &digit| value * 10 + u32::from(digit - b'0'))
 }
 
 /// The number two ASCII digits write (`b'0', b'7'`: 7).

@@ -103,12 +103,7 @@ impl Pattern {
         // Digits only from here: the loop above checked every one.
         let number = |slot: usize, width: usize| -> Option<u32> {
             let at = usize::from(*layout.fields.get(slot)?);
-            let digits = bytes.get(at..at + width)?;
-            Some(
-                digits
-                    .iter()
-                    .fold(0, |value, &digit| value * 10 + u32::from(digit - b'0')),
-            )
+            bytes.get(at..at + width).map(super::checked_digits)
         };
         let year = i32::try_from(number(0, 4)?).ok()?;
         let date = NaiveDate::from_ymd_opt(year, number(1, 2)?, number(2, 2)?)?;
