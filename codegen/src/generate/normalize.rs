@@ -40,8 +40,8 @@ struct Scope {
     scalar_item: bool,
 }
 
-/// The `normalize` method of the raw record type and the `normalize_record` function
-/// that endpoint statics point at.
+/// The `normalize_record` function that endpoint statics point at: decodes a record's
+/// view and maps it into a `Customer`.
 pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
     let rt = &ctx.runtime;
     let spec = ctx.spec;
@@ -192,51 +192,40 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         body.push(custom_field_list(ctx, &record, list)?);
     }
 
-    let normalize_doc = format!(
-        "Normalizes this record into the unified [`Customer`]({}::Customer). `raw_json` is the \
-         record's original JSON, kept in `Customer::raw`.",
-        ctx.runtime_path
-    );
     let view = super::record::view_type(ctx);
     Ok(quote! {
-        impl #view {
-            #[doc = #normalize_doc]
-            pub fn normalize(
-                &self,
-                raw_json: ::std::boxed::Box<#rt::__private::serde_json::value::RawValue>,
-            ) -> ::core::result::Result<#rt::Customer, #rt::normalize::NormalizeError> {
-                let raw = self;
-                let remote_id = #remote_id
-                    .ok_or_else(|| #rt::normalize::NormalizeError::new("remote_id", "is empty"))?;
-                let mut customer = #rt::Customer::new(#provider, remote_id, raw_json);
-                #(#body)*
-                ::core::result::Result::Ok(customer)
-            }
-        }
-
         fn normalize_record(
             record: #rt::record::RawRecord,
         ) -> ::core::result::Result<
             #rt::Customer,
             (#rt::record::RawRecord, ::std::string::String),
         > {
-            // The customer is built while the view borrows the record's text, with a
-            // stand-in for `raw`; the text itself moves in afterwards.
-            let text = record.json.get();
-            let normalized = match #rt::scan::decode_record::<#view>(text) {
-                ::core::result::Result::Ok(raw) => raw
-                    .normalize(#rt::__private::serde_json::value::RawValue::NULL.to_owned())
-                    .map_err(|error| error.to_string()),
+            // The customer owns the record's text from the start and the view borrows it
+            // there. The mappings write only the customer's other fields (a closure
+            // captures just the fields it uses), so the customer is built where it stays:
+            // nothing is moved into it or copied out of it afterwards.
+            let #rt::record::RawRecord { position, json } = record;
+            let mut customer =
+                #rt::Customer::new(#provider, ::core::default::Default::default(), json);
+            let text = customer.raw.get();
+            let outcome = match #rt::scan::decode_record::<#view>(text) {
+                ::core::result::Result::Ok(raw) => (|| {
+                    customer.remote_id = #remote_id
+                        .ok_or_else(|| #rt::normalize::NormalizeError::new("remote_id", "is empty"))?;
+                    #(#body)*
+                    ::core::result::Result::Ok::<(), #rt::normalize::NormalizeError>(())
+                })()
+                .map_err(|error| error.to_string()),
                 ::core::result::Result::Err(error) => {
                     ::core::result::Result::Err(#rt::scan::decode_reason(&error, text))
                 }
             };
-            match normalized {
-                ::core::result::Result::Ok(mut customer) => {
-                    customer.raw = record.json;
-                    ::core::result::Result::Ok(customer)
-                }
-                ::core::result::Result::Err(reason) => ::core::result::Result::Err((record, reason)),
+            match outcome {
+                ::core::result::Result::Ok(()) => ::core::result::Result::Ok(customer),
+                ::core::result::Result::Err(reason) => ::core::result::Result::Err((
+                    #rt::record::RawRecord { position, json: customer.raw },
+                    reason,
+                )),
             }
         }
     })
