@@ -216,9 +216,9 @@ fn decode_field(
     let scan = quote!(#rt::scan);
     let quirk = quirk(def);
     let read = match quirk {
-        Quirk::EmptyArrayIsNull => quote!(#scan::empty_array_as_none),
-        Quirk::OneOrMany => quote!(#scan::one_or_many),
-        Quirk::Pii | Quirk::Json | Quirk::Plain => quote!(<#ty as #scan::Decode<'a>>::decode),
+        Quirk::EmptyArrayIsNull => quote!(#scan::into_slot(#scan::empty_array_as_none)),
+        Quirk::OneOrMany => quote!(#scan::into_slot(#scan::one_or_many)),
+        Quirk::Pii | Quirk::Json | Quirk::Plain => quote!(<#ty as #scan::Decode<'a>>::decode_into),
     };
     let duplicate = format!("the field `{key}` once");
     let missing = format!("the field `{key}`");
