@@ -622,8 +622,10 @@ pub trait Decode<'a>: Sized {
 
     /// Reads the value that starts at the scanner's position into `slot`, and moves past
     /// it. Generated decoders read fields this way, so that a value is written once,
-    /// where it stays (see [`fill`]).
-    #[inline]
+    /// where it stays (see [`fill`]). The wrappers' versions (`Option`, `Pii`, `Text`)
+    /// are always inlined: `fill` is the one copy out of line, and a wrapper left out of
+    /// it would return its value through memory again.
+    #[inline(always)]
     fn decode_into(scanner: &mut Scanner<'a>, slot: &mut Option<Self>) -> Result<(), ScanError> {
         *slot = Some(Self::decode(scanner)?);
         Ok(())
@@ -636,7 +638,7 @@ impl<'a> Decode<'a> for crate::raw::Text<'a> {
         scanner.string().map(crate::raw::Text)
     }
 
-    #[inline]
+    #[inline(always)]
     fn decode_into(scanner: &mut Scanner<'a>, slot: &mut Option<Self>) -> Result<(), ScanError> {
         let text = match scanner.plain_string() {
             Some(text) => Cow::Borrowed(text),
@@ -685,7 +687,7 @@ impl<'a, T: Decode<'a>> Decode<'a> for Option<T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn decode_into(scanner: &mut Scanner<'a>, slot: &mut Option<Self>) -> Result<(), ScanError> {
         let value = slot.insert(None);
         if scanner.null() {
@@ -711,6 +713,14 @@ impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
 impl<'a, T: Decode<'a>> Decode<'a> for crate::Pii<T> {
     fn decode(scanner: &mut Scanner<'a>) -> Result<Self, ScanError> {
         T::decode(scanner).map(crate::Pii::Known)
+    }
+
+    #[inline(always)]
+    fn decode_into(scanner: &mut Scanner<'a>, slot: &mut Option<Self>) -> Result<(), ScanError> {
+        let mut value = None;
+        T::decode_into(scanner, &mut value)?;
+        *slot = value.map(crate::Pii::Known);
+        Ok(())
     }
 }
 
@@ -914,6 +924,7 @@ mod tests {
             same_as_decode::<Option<crate::raw::Text<'_>>>(&text)?;
             same_as_decode::<crate::raw::Text<'_>>(&text)?;
             same_as_decode::<Option<i64>>(&text)?;
+            same_as_decode::<crate::Pii<Option<crate::raw::Text<'_>>>>(&text)?;
         }
     }
 
