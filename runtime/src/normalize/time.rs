@@ -120,6 +120,13 @@ pub fn datetime(
     format: DateTimeFormat,
     zone: &'static str,
 ) -> Result<Option<DateTime<Utc>>, NormalizeError> {
+    // The usual case first: text that `rfc3339` reads has no space around it, so it is
+    // neither blank nor changed by trimming.
+    if let (Value::Str(text), DateTimeFormat::Rfc3339) = (value, format) {
+        if let Some(instant) = rfc3339(text) {
+            return Ok(Some(instant));
+        }
+    }
     if value.is_blank() {
         return Ok(None);
     }
@@ -266,19 +273,29 @@ fn rfc3339(text: &str) -> Option<DateTime<Utc>> {
         two_digits(mo1, mo2)?,
         two_digits(d1, d2)?,
     )?;
-    let time = NaiveTime::from_hms_nano_opt(
+    let (hour, minute, second) = (
         two_digits(h1, h2)?,
         two_digits(mi1, mi2)?,
         two_digits(s1, s2)?,
-        nanos,
-    )?;
-    let local = date.and_time(time);
-    let utc = match offset_seconds {
-        0 => local,
-        seconds => local.checked_sub_signed(chrono::TimeDelta::seconds(seconds))?,
+    );
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // The offset is taken off the time of day, moving to the day before or after when
+    // it crosses midnight: one path for every offset, with the parts in registers.
+    let utc_seconds = i64::from(hour * 3600 + minute * 60 + second) - offset_seconds;
+    let date = match utc_seconds {
+        ..0 => date.pred_opt()?,
+        SECONDS_PER_DAY.. => date.succ_opt()?,
+        _ => date,
     };
-    Some(utc.and_utc())
+    let seconds = u32::try_from(utc_seconds.rem_euclid(SECONDS_PER_DAY)).ok()?;
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds, nanos)?;
+    Some(date.and_time(time).and_utc())
 }
+
+/// Seconds in a day without a leap second.
+const SECONDS_PER_DAY: i64 = 86_400;
 
 /// The number `digits` write, when the caller has checked they are all ASCII digits and
 /// at most nine.
@@ -601,6 +618,15 @@ mod tests {
         assert_eq!(
             rfc3339("2024-07-19 19:11:02.000000+07:00").map(|instant| instant.to_rfc3339()),
             Some("2024-07-19T12:11:02+00:00".to_string())
+        );
+        // An offset that moves the instant to the day before or after, across a year.
+        assert_eq!(
+            rfc3339("2026-01-01T03:00:00+07:00").map(|instant| instant.to_rfc3339()),
+            Some("2025-12-31T20:00:00+00:00".to_string())
+        );
+        assert_eq!(
+            rfc3339("2025-12-31T21:30:00.5-03:30").map(|instant| instant.to_rfc3339()),
+            Some("2026-01-01T01:00:00.500+00:00".to_string())
         );
         // A leap second, ten fraction digits, a minus sign that is not ASCII: chrono's.
         for text in [
