@@ -105,18 +105,20 @@ fn ungrouped<'b>(grouped: &str, buffer: &'b mut [u8]) -> Option<&'b str> {
     std::str::from_utf8(buffer.get(..length)?).ok()
 }
 
-/// The E.164 form of `national` (a national significant number of `rules`' country code),
-/// when it is a valid number.
+/// The E.164 form of `national` (the digits of a national significant number of `rules`'
+/// country code), when it is a valid number.
 fn decide(rules: &RegionRules, national: &str) -> Option<CompactString> {
     if national.len() < MIN_NATIONAL_LENGTH || national.len() > MAX_NATIONAL_LENGTH {
         return None;
     }
     let significant = national.trim_start_matches('0');
-    // `phonenumber` keeps the digits after the leading zeros as a number below 2^56.
+    // `phonenumber` keeps the digits after the leading zeros as a number below 2^56;
+    // sixteen digits or fewer always are (10^16 < 2^56), so only more are read.
     if significant.is_empty()
-        || significant
-            .parse::<u64>()
-            .map_or(true, |value| value >= 1 << 56)
+        || significant.len() > 16
+            && significant
+                .parse::<u64>()
+                .map_or(true, |value| value >= 1 << 56)
     {
         return None;
     }
@@ -159,7 +161,8 @@ fn strip_prefix<'a>(number: &'a str, prefix: Option<&str>) -> &'a str {
 /// number types) match; the number is valid when it is of a known type there.
 fn is_valid(rules: &RegionRules, national: &str) -> bool {
     let region = match rules.code_regions.as_slice() {
-        [only] => rules_for(only),
+        // The one region of the code is the one `rules` are of.
+        [_] => Some(rules),
         regions => regions.iter().find_map(|region| {
             let candidate = rules_for(region)?;
             let matches = match &candidate.leading_digits {
