@@ -47,14 +47,24 @@ impl Value<'_> {
 }
 
 /// `text` without leading and trailing whitespace, exactly as [`str::trim`], deciding from
-/// the first and last bytes alone when they are visible ASCII (the usual case) instead of
-/// decoding characters: every text of every record goes through here.
+/// the first and last bytes alone when they cannot belong to a whitespace character (the
+/// usual case, in any script) instead of decoding characters: every text of every record
+/// goes through here.
+///
+/// Besides ASCII's, Unicode's whitespace characters are U+0085, U+00A0, U+1680,
+/// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F and U+3000: in UTF-8 they start with
+/// `C2` or `E1`–`E3`, and end with `80`–`8A`, `9F`, `A0`, `A8`, `A9` or `AF`.
 pub(super) fn trim(text: &str) -> &str {
-    let solid = |byte: Option<&u8>| {
-        byte.is_some_and(|&b| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' '))
-    };
-    let bytes = text.as_bytes();
-    match (solid(bytes.first()), solid(bytes.last())) {
+    let ascii_solid = |byte: u8| !matches!(byte, b'\t'..=b'\r' | b' ');
+    let starts_solid = text.as_bytes().first().is_some_and(|&byte| match byte {
+        0..0x80 => ascii_solid(byte),
+        _ => !matches!(byte, 0xC2 | 0xE1..=0xE3),
+    });
+    let ends_solid = text.as_bytes().last().is_some_and(|&byte| match byte {
+        0..0x80 => ascii_solid(byte),
+        _ => !matches!(byte, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF),
+    });
+    match (starts_solid, ends_solid) {
         (true, true) => text,
         (true, false) => text.trim_end(),
         (false, true) => text.trim_start(),
@@ -154,14 +164,40 @@ mod tests {
             " Lệ ",
             "\u{3000}Lệ",
             "x\u{2029}",
+            "สมชาย ใจดี",
+            "\u{85}ใจดี",
+            "สมชาย\u{1680}",
+            "\u{202f}ใจ\u{3000}",
+            "é",
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 
+    /// The bytes `trim` decides by are those every whitespace character starts and ends
+    /// with.
+    #[test]
+    fn whitespace_characters_start_and_end_with_the_bytes_trim_checks() {
+        for c in (char::MIN..=char::MAX).filter(|c| c.is_whitespace() && !c.is_ascii()) {
+            let mut buffer = [0; 4];
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            assert!(matches!(bytes[0], 0xC2 | 0xE1..=0xE3), "{c:?}");
+            assert!(
+                matches!(
+                    bytes[bytes.len() - 1],
+                    0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
+                ),
+                "{c:?}"
+            );
+        }
+    }
+
     proptest! {
         #[test]
-        fn trim_is_str_trim(text in "\\PC{0,8}|[ \\t\\n\\u{b}\\u{a0}\\u{2000}a-z]{0,8}") {
+        fn trim_is_str_trim(
+            text in "\\PC{0,8}|[ \\t\\n\\u{b}\\u{a0}\\u{2000}a-z]{0,8}|\
+                     [\\u{85}\\u{a0}\\u{1680}\\u{2000}-\\u{200a}\\u{2028}\\u{2029}\\u{202f}\\u{205f}\\u{3000}ก-ฮเ-ไ่-๋ aệ]{0,6}"
+        ) {
             prop_assert_eq!(trim(&text), text.trim());
         }
     }
