@@ -202,13 +202,14 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
         > {
             // The customer owns the record's text from the start and the view borrows it
             // there. The mappings write only the customer's other fields (a closure
-            // captures just the fields it uses), so the customer is built where it stays:
-            // nothing is moved into it or copied out of it afterwards.
+            // captures just the fields it uses), so the customer is built where it stays
+            // until it is returned. The view is matched by reference, where it was decoded:
+            // moving it out of its `Result` would copy it.
             let #rt::record::RawRecord { position, json } = record;
             let mut customer =
                 #rt::Customer::new(#provider, ::core::default::Default::default(), json);
             let text = customer.raw.get();
-            let outcome = match #rt::scan::decode_record::<#view>(text) {
+            let outcome = match &#rt::scan::decode_record::<#view>(text) {
                 ::core::result::Result::Ok(raw) => (|| {
                     customer.remote_id = #remote_id
                         .ok_or_else(|| #rt::normalize::NormalizeError::new("remote_id", "is empty"))?;
@@ -217,7 +218,7 @@ pub fn normalizer(ctx: &Context<'_>) -> Result<TokenStream, String> {
                 })()
                 .map_err(|error| error.to_string()),
                 ::core::result::Result::Err(error) => {
-                    ::core::result::Result::Err(#rt::scan::decode_reason(&error, text))
+                    ::core::result::Result::Err(#rt::scan::decode_reason(error, text))
                 }
             };
             match outcome {
