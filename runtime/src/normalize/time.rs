@@ -130,12 +130,17 @@ pub fn datetime(
     if value.is_blank() {
         return Ok(None);
     }
-    let text = value
+    let untrimmed = value
         .as_text()
         .ok_or_else(|| NormalizeError::new(field, "expected a date-time as text"))?;
-    let text = trim(&text);
+    let text = trim(&untrimmed);
     match format {
-        DateTimeFormat::Rfc3339 => match rfc3339(text) {
+        // Text as given was tried above, and a number's or a boolean's text never has
+        // RFC 3339's shape: only trimming can have made the text readable by position.
+        DateTimeFormat::Rfc3339 => match (text.len() != untrimmed.len())
+            .then(|| rfc3339(text))
+            .flatten()
+        {
             Some(instant) => Ok(Some(instant)),
             None => DateTime::parse_from_rfc3339(text)
                 .map(|instant| Some(instant.with_timezone(&Utc)))
@@ -638,6 +643,17 @@ mod tests {
             let read = datetime("t", &s(text), DateTimeFormat::Rfc3339, "UTC");
             assert!(matches!(read, Ok(Some(_))), "{text}");
         }
+    }
+
+    #[test]
+    fn rfc3339_text_is_read_whether_or_not_spaces_surround_it() {
+        let read = |text| datetime("t", &s(text), DateTimeFormat::Rfc3339, "UTC");
+        let plain = read("2026-05-11T15:12:59.723Z").unwrap();
+        assert!(plain.is_some());
+        assert_eq!(read(" 2026-05-11T15:12:59.723Z\n").unwrap(), plain);
+        assert!(matches!(read(" 2016-12-31T23:59:60Z "), Ok(Some(_))));
+        assert_eq!(read("  ").unwrap(), None);
+        assert!(read("20260511").is_err());
     }
 
     #[test]
